@@ -1,0 +1,28 @@
+"""Detect stage: one module per mechanism, each turning the corpus into a candidate frame.
+
+A candidate frame has the columns of `corpus.CANDIDATE_COLUMNS` plus feature columns;
+the GX suites in expectations/suites decide which candidates become findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..corpus import Corpus
+from . import boilerplate, duplicates, punctuation, repetition
+
+Detector = Callable[[Corpus], pd.DataFrame]
+
+DETECTORS: dict[str, Detector] = {
+    "duplicate_paragraph": duplicates.detect,
+    "repeated_word": repetition.detect,
+    "unbalanced_punctuation": punctuation.detect,
+    "boilerplate": boilerplate.detect,
+}
+
+
+def detect_all(corpus: Corpus, frames: set[str]) -> dict[str, pd.DataFrame]:
+    """Run the detectors the suites ask for; an unknown frame name is a config error upstream."""
+    return {name: DETECTORS[name](corpus) for name in sorted(frames)}

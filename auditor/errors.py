@@ -1,0 +1,16 @@
+"""Exceptions that map to the CLI's exit codes."""
+
+from __future__ import annotations
+
+
+class ConfigError(Exception):
+    """A configuration, lexicon or suite file is wrong: the run cannot be trusted (exit 2)."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+class CheckErrored(ConfigError):
+    """An expectation raised while validating: reported apart from failed data (exit 2)."""

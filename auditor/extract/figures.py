@@ -1,0 +1,653 @@
+"""Figures in news text: money, percentages, counts and physical quantities.
+
+Pure stdlib, precompiled regexes, no models.  Documented choices:
+
+* Separators: ``1,000`` / ``1,00,000`` (Indian) / ``1.000`` / ``1 000`` (normal, thin or no-break
+  space) group thousands; ``1,5`` and ``1.234,5`` use a decimal comma.  A single dot followed by
+  exactly three digits (``5.000``) is a thousands separator unless a scale word or a percent sign
+  follows (``$6.625 million``, ``3.125%``) or the integer part is 0.
+* A bare four-digit number from 1800 to 2099 is a year, not a figure, unless it carries a currency,
+  unit, percent or scale, or a qualifier precedes it and a plural noun follows ("some 2000 people").
+* Day numbers in dates, times, phone numbers, list markers, ordinals, numbers glued to letters
+  ("5G", "A380"), hyphenated codes ("COVID-19"), labels ("Section 230", "No. 5") and numbers right
+  after a capitalised name ("Windows 11", "S&P 500", "iPhone 15") are not figures.
+* Glued ``m``/``k``/``B`` are scale suffixes with a currency; without one, ``m`` is a scale only when
+  a unit or a plural noun follows ("2.5m tonnes", "100m people"), otherwise metres ("100m sprint").
+* Spelled-out numbers are read only before a scale word ("a billion", "two million", "half a million").
+* Percent-like points: "percentage points" -> unit ``pp``, "basis points" -> unit ``bp`` (kind percent).
+* ``noun`` is filled for every kind (up to three words after the figure, stopping at function words).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+from auditor.extract.dates import date_spans
+
+__all__ = ["Figure", "extract_figures"]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure phrase; ``text[start:end] == self.text``."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "money" | "percent" | "count" | "quantity"
+    value: float
+    unit: str
+    qualifier: str
+    precision: float
+    sig_digits: int
+    scale: str
+    noun: str
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+_SCALES: dict[str, tuple[str, int]] = {
+    "thousand": ("thousand", 3), "k": ("thousand", 3), "K": ("thousand", 3),
+    "million": ("million", 6), "m": ("million", 6), "M": ("million", 6), "MM": ("million", 6),
+    "mn": ("million", 6), "mln": ("million", 6), "mio": ("million", 6),
+    "billion": ("billion", 9), "bn": ("billion", 9), "bln": ("billion", 9), "B": ("billion", 9),
+    "b": ("billion", 9),
+    "trillion": ("trillion", 12), "tn": ("trillion", 12), "trn": ("trillion", 12), "T": ("trillion", 12),
+    "lakh": ("lakh", 5), "lakhs": ("lakh", 5), "crore": ("crore", 7), "crores": ("crore", 7), "cr": ("crore", 7),
+}
+_AMBIGUOUS_SCALES = frozenset({"k", "K", "m", "M", "B", "b", "T"})
+
+_CUR_PREFIX: dict[str, str] = {
+    "US$": "USD", "U.S.$": "USD", "US $": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD",
+    "CA$": "CAD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "NT$": "TWD", "Mex$": "MXN",
+    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "₦": "NGN",
+    "₪": "ILS", "Rs.": "INR", "Rs": "INR", "INR": "INR", "USD": "USD", "EUR": "EUR", "GBP": "GBP",
+    "JPY": "JPY", "CHF": "CHF", "CNY": "CNY", "RMB": "CNY", "AUD": "AUD", "CAD": "CAD", "HKD": "HKD",
+    "SGD": "SGD", "NZD": "NZD", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "BRL": "BRL",
+    "KRW": "KRW", "RUB": "RUB", "ZAR": "ZAR", "MXN": "MXN", "TRY": "TRY", "SAR": "SAR", "AED": "AED",
+    "Sfr": "CHF", "SFr.": "CHF",
+}
+
+# post-number words: key -> (kind, unit, power-of-ten multiplier)
+_POST: dict[str, tuple[str, str, int]] = {}
+
+
+def _add(kind: str, unit: str, words: str, power: int = 0) -> None:
+    for w in words.split("|"):
+        _POST[w] = (kind, unit, power)
+
+
+_add("percent", "%", "%|per cent|percent|per-cent|pc|pct|Per cent|Percent")
+_add("percent", "pp", "percentage points|percentage point|percentage-points|percentage-point|pp|ppt|pps")
+_add("percent", "bp", "basis points|basis point|bps|bp")
+_add("money", "USD", "dollars|dollar|US dollars|U.S. dollars|American dollars|USD|US dollar")
+_add("money", "USD", "cents|cent", -2)
+_add("money", "AUD", "Australian dollars|AUD")
+_add("money", "CAD", "Canadian dollars|CAD")
+_add("money", "HKD", "Hong Kong dollars|HKD")
+_add("money", "SGD", "Singapore dollars|SGD")
+_add("money", "NZD", "New Zealand dollars|NZD")
+_add("money", "TWD", "Taiwan dollars|Taiwanese dollars|TWD")
+_add("money", "EUR", "euros|euro|EUR|€|Euros|Euro")
+_add("money", "GBP", "pounds|pound|pounds sterling|sterling|GBP")
+_add("money", "GBP", "pence|p", -2)
+_add("money", "CNY", "yuan|renminbi|CNY|RMB")
+_add("money", "JPY", "yen|JPY")
+_add("money", "INR", "rupees|rupee|INR|Indian rupees")
+_add("money", "PKR", "Pakistani rupees|PKR")
+_add("money", "CHF", "Swiss francs|francs|CHF")
+_add("money", "RUB", "roubles|rubles|RUB")
+_add("money", "KRW", "won|KRW")
+_add("money", "MXN", "pesos|MXN")
+_add("money", "BRL", "reais|BRL")
+_add("money", "ZAR", "rand|ZAR")
+_add("money", "NGN", "naira|NGN")
+_add("money", "TRY", "lira|liras|TRY")
+_add("money", "ILS", "shekels|ILS")
+_add("money", "SEK", "Swedish kronor|kronor|SEK")
+_add("money", "NOK", "Norwegian kroner|NOK")
+_add("money", "DKK", "Danish kroner|DKK")
+_add("money", "PLN", "zloty|zlotys|PLN")
+_add("money", "AED", "dirhams|AED")
+_add("money", "SAR", "riyals|SAR")
+_add("quantity", "kWh", "kWh|kilowatt-hours|kilowatt hours|kilowatt-hour")
+_add("quantity", "MWh", "MWh|megawatt-hours|megawatt hours|megawatt-hour")
+_add("quantity", "GWh", "GWh|gigawatt-hours|gigawatt hours|gigawatt-hour")
+_add("quantity", "TWh", "TWh|terawatt-hours|terawatt hours|terawatt-hour")
+_add("quantity", "W", "watts|watt")
+_add("quantity", "kW", "kW|kilowatts|kilowatt")
+_add("quantity", "MW", "MW|megawatts|megawatt")
+_add("quantity", "GW", "GW|gigawatts|gigawatt")
+_add("quantity", "TW", "TW|terawatts|terawatt")
+_add("quantity", "MWp", "MWp")
+_add("quantity", "GWp", "GWp")
+_add("quantity", "ha", "ha|hectares|hectare")
+_add("quantity", "acre", "acres|acre")
+_add("quantity", "km2", "km²|km2|sq km|sq. km|square kilometres|square kilometers|square kilometre|square kilometer")
+_add("quantity", "m2", "m²|sq m|square metres|square meters|square metre|square meter")
+_add("quantity", "ft2", "sq ft|sq. ft|square feet|square foot")
+_add("quantity", "mi2", "sq mi|square miles|square mile")
+_add("quantity", "km/h", "km/h|kph|kmh|kilometres per hour|kilometers per hour")
+_add("quantity", "mph", "mph|miles per hour")
+_add("quantity", "km", "km|kilometres|kilometers|kilometre|kilometer|kms")
+_add("quantity", "m", "m|metres|meters|metre|meter")
+_add("quantity", "cm", "cm|centimetres|centimeters|centimetre|centimeter")
+_add("quantity", "mm", "mm|millimetres|millimeters|millimetre|millimeter")
+_add("quantity", "mi", "mi|miles|mile")
+_add("quantity", "ft", "ft|feet|foot")
+_add("quantity", "in", "inches|inch")
+_add("quantity", "kg", "kg|kilograms|kilogrammes|kilogram|kilos|kilo")
+_add("quantity", "g", "g|grams|grammes|gram")
+_add("quantity", "mg", "mg|milligrams|milligram")
+_add("quantity", "t", "t|tonnes|tons|tonne|ton|metric tons|metric tonnes")
+_add("quantity", "kt", "kt|kilotonnes|kilotons")
+_add("quantity", "Mt", "Mt|megatonnes|megatons")
+_add("quantity", "Gt", "Gt|gigatonnes|gigatons")
+_add("quantity", "lb", "lb|lbs")
+_add("quantity", "oz", "oz|ounces|ounce")
+_add("quantity", "L", "L|litres|liters|litre|liter")
+_add("quantity", "mL", "ml|mL|millilitres|milliliters")
+_add("quantity", "gal", "gallons|gallon")
+_add("quantity", "bbl", "barrels|barrel|bbl")
+_add("quantity", "bbl/d", "barrels per day|barrels a day|bpd")
+_add("quantity", "m3", "m³|m3|cubic metres|cubic meters")
+_add("quantity", "bcm", "bcm|billion cubic metres|billion cubic meters")
+_add("quantity", "°C", "°C|° C|degrees Celsius|degrees C|Celsius")
+_add("quantity", "°F", "°F|degrees Fahrenheit|degrees F|Fahrenheit")
+_add("quantity", "GB", "GB|gigabytes|gigabyte")
+_add("quantity", "TB", "TB|terabytes|terabyte")
+_add("quantity", "MB", "MB|megabytes|megabyte")
+_add("quantity", "Gbps", "Gbps|Gbit/s")
+_add("quantity", "Mbps", "Mbps|Mbit/s")
+_add("quantity", "ppm", "ppm|parts per million")
+_add("quantity", "year", "years|year|yrs|yr")
+_add("quantity", "month", "months|month")
+_add("quantity", "week", "weeks|week")
+_add("quantity", "day", "days|day")
+_add("quantity", "h", "hours|hour|hrs|hr|h")
+_add("quantity", "min", "minutes|minute|mins|min")
+_add("quantity", "s", "seconds|second|secs|sec")
+
+_QUALIFIERS = [
+    "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as", "as much as",
+    "as few as", "as little as", "no more than", "not more than", "no less than", "not less than",
+    "no fewer than", "upwards of", "upward of", "in excess of", "close to", "nearly", "almost", "about",
+    "around", "roughly", "approximately", "approx.", "approx", "some", "an estimated", "estimated",
+    "over", "under", "above", "below", "just over", "just under", "well over", "well above",
+    "well below", "well under", "slightly more than", "slightly less than", "slightly over",
+    "a little over", "a little more than", "only", "just", "exactly", "precisely", "circa", "c.",
+    "ca.", "north of", "nigh on", "barely", "a mere", "a whopping", "a record", "a total of",
+]
+_QUAL_NORMAL = {
+    "approx.": "approximately", "approx": "approximately", "circa": "about", "c.": "about",
+    "ca.": "about", "~": "about", "≈": "about", ">": "more than", "<": "less than", "≥": "at least",
+    "≤": "at most", "upward of": "upwards of",
+}
+
+_WORD_NUMBERS: dict[str, tuple[str, int]] = {  # word -> (digits as written, trailing insignificant zeros)
+    "a": ("1", 0), "an": ("1", 0), "one": ("1", 0), "two": ("2", 0), "three": ("3", 0), "four": ("4", 0),
+    "five": ("5", 0), "six": ("6", 0), "seven": ("7", 0), "eight": ("8", 0), "nine": ("9", 0),
+    "ten": ("1", 1), "eleven": ("11", 0), "twelve": ("12", 0), "fifteen": ("15", 0), "twenty": ("2", 1),
+    "thirty": ("3", 1), "forty": ("4", 1), "fifty": ("5", 1), "sixty": ("6", 1), "seventy": ("7", 1),
+    "eighty": ("8", 1), "ninety": ("9", 1), "hundred": ("1", 2), "a hundred": ("1", 2),
+    "half a": ("0.5", 0), "half an": ("0.5", 0),
+}
+
+_STOP = frozenset("""
+a an the of in on at to for from by with and or but nor per each every than as that which who whom
+whose this these those it its their his her our my your is are was were be been being has have had
+will would could can may might should shall must do does did not no after before over under since
+until between into across against during including according ago annually so if when while where
+about around up down out off more less last next also only just all both such other another said
+says say told reported according while whereas although though because then there here what how
+why yet still even now already per via like plus minus versus vs compared respectively alone apiece
+annually monthly-basis yearly-basis approximately roughly nearly almost estimated
+""".split())
+
+_IRREGULAR = {
+    "people": "person", "children": "child", "men": "man", "women": "woman", "feet": "foot",
+    "teeth": "tooth", "mice": "mouse", "geese": "goose", "lives": "life", "wives": "wife",
+    "knives": "knife", "halves": "half", "thieves": "thief", "leaves": "leaf", "series": "series",
+    "species": "species", "news": "news", "analyses": "analysis", "crises": "crisis", "indices": "index",
+    "staff": "staff", "police": "police", "data": "data", "personnel": "personnel", "cattle": "cattle",
+    "sheep": "sheep", "fish": "fish", "aircraft": "aircraft", "deer": "deer", "troops": "troop",
+    "media": "media", "criteria": "criterion", "phenomena": "phenomenon", "bus": "bus",
+}
+_PLURAL_INVARIANT = frozenset({"people", "children", "men", "women", "staff", "police", "personnel",
+                               "cattle", "sheep", "aircraft", "data", "media", "troops", "feet"})
+
+_LABELS = frozenset("""
+section sections article articles chapter clause paragraph para rule title version ver v no nos nr
+number page pages pp p fig figure table appendix item exhibit route highway interstate flight room gate
+platform episode ep season level phase stage round game match grade class category cat type tier model
+series generation gen part vol volume issue act bill resolution amendment regulation directive
+docket lot unit district ward precinct zone channel line track row seat block building floor
+apartment apt suite box pillar priority day week top windows covid ios android patch build step
+term code form schedule list annex protocol no.
+""".split())
+
+_FUNCTION_CAPS = frozenset("""
+the a an and or but of in on at to for from by with about around over under nearly almost some only
+just roughly approximately more less fewer than least most up all another those these its their his
+her our my your we they he she it i you there here total overall estimated then when while after
+before since until between among including within without into across as if so yet also even still
+now again each every both additional further extra although though because once per out off during
+against toward towards via plus minus barely fully exactly precisely says said reported according
+is are was were had has have be been will would could should may might can must did do does got
+what which who whom whose that this where why how circa several many few other others first last
+next like unlike near past upon almost meanwhile however altogether together today yesterday
+recently currently already earlier later initially previously eventually finally collectively
+combined nearly than well some whopping record mere above below beyond excess upwards upward north
+no not never just only nearly around approx approx. c. ca. estimated fewer
+""".split())
+
+# --------------------------------------------------------------------------- regexes
+
+_SP = r"[^\S\n]"
+_GROUP_SP = r"[ \u00a0\u2009\u202f]"
+
+
+def _alt(keys: list[str]) -> str:
+    """Regex alternation, longest first, spaces matching any horizontal whitespace."""
+    parts = []
+    for key in sorted(set(keys), key=len, reverse=True):
+        pat = re.escape(key).replace(r"\ ", rf"{_SP}+")
+        if key[-1].isalnum():
+            pat += r"(?![A-Za-z0-9²³])"
+        parts.append(pat)
+    return "|".join(parts)
+
+
+_NUMBER = rf"""
+    \d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?:\.\d+)?            # 1,00,000 (Indian)
+  | \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?                   # 1,234,567.89
+  | \d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?                   # 1.234.567,89
+  | \d{{1,3}}(?:{_GROUP_SP}\d{{3}})+(?:[.,]\d+)?       # 1 000 000
+  | \d+(?:[.,]\d+)?                                  # 1234, 6.6, 1,5
+"""
+
+_CUR_WORD_PREFIXES = [k for k in _CUR_PREFIX if k[0].isalpha()]
+_CUR_SYMBOL_PREFIXES = [k for k in _CUR_PREFIX if not k[0].isalpha()]
+
+_FIG_RE = re.compile(
+    rf"""
+    (?:
+        (?P<cur>(?<![A-Za-z])(?:{_alt(_CUR_WORD_PREFIXES).replace("(?![A-Za-z0-9²³])", "(?![A-Za-z])")})
+               |{"|".join(re.escape(k) for k in sorted(_CUR_SYMBOL_PREFIXES, key=len, reverse=True))})
+        {_SP}?
+    )?
+    (?:
+        (?(cur)|(?<![\w.,:/#\u00a3\u20ac$]))(?P<num>{_NUMBER})(?!\d)
+      | (?<![\w'’-])(?P<word>(?:[Hh]alf{_SP}+an?|[Aa]n?|{"|".join(w.title() + "|" + w
+                                                             for w in _WORD_NUMBERS if " " not in w and len(w) > 2)}))
+        (?={_SP}+(?:thousand|million|billion|trillion)\b(?!-))
+    )
+    (?:
+        (?P<ssp>{_SP}|-)?(?P<scale>thousand|million|billion|trillion|lakhs?|crores?)(?![A-Za-z])
+      | {_SP}?(?P<scale2>bn|mn|mln|bln|tn|trn|cr|mio)(?![A-Za-z0-9])
+      | (?P<scale3>MM|k|K|m|M|B|b|T)(?![A-Za-z0-9²³])
+    )?
+    (?:(?P<psp>{_SP}|-)?(?P<post>{_alt(list(_POST))}))?
+    """,
+    re.VERBOSE,
+)
+
+_BLOCK_RE = re.compile(
+    rf"""
+    (?<![\d.,:])\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?{_SP}?(?:[ap]\.m\.|[ap]m\b|[AP]M\b|[ap]\.m\b)  # 10.30am
+  | (?<![\d.,:])\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?!\d)                                      # 14:08
+  | (?<![\d.,:])\d{{1,2}}{_SP}?(?:[ap]\.m\.|[ap]m\b|[AP]M\b|[ap]\.m\b|o'clock|o’clock)   # 10 p.m.
+  | \+\d{{1,3}}[\s.-]?\(?\d{{1,4}}\)?(?:[\s.-]?\d{{2,4}}){{2,5}}(?!\d)                    # +44 20 7946 0958
+  | \(\d{{2,4}}\){_SP}?\d{{3,4}}[\s.-]?\d{{3,4}}(?!\d)                                    # (555) 123-4567
+  | (?<![\d,.])\d{{3}}[-.]\d{{3}}[-.]\d{{4}}(?!\d)                                         # 555-123-4567
+  | (?<![\d,.])0\d{{2,4}}[\s-]\d{{3,4}}[\s-]?\d{{3,4}}(?!\d)                                # 020 7946 0958
+  | (?<![\d,.])(?P<ph_a>\d{{3}})-(?P<ph_b>\d{{4}})(?![\d%])                                 # 555-0123
+  | (?<![\w-])\d{{4}}[-–/]\d{{2}}(?![\d%])                                                 # 2024-25
+    """,
+    re.VERBOSE,
+)
+
+_QUAL_RE = re.compile(
+    rf"(?:(?<![\w.])(?P<q>{'|'.join(re.escape(q).replace(chr(92) + ' ', _SP + '+') for q in sorted(_QUALIFIERS, key=len, reverse=True))})"
+    rf"{_SP}+|(?P<s>[~≈<>≥≤]){_SP}*)$",
+    re.IGNORECASE,
+)
+_PREV_WORD_RE = re.compile(rf"(?:^|(?<=[^\w.&'’-]))(?P<w>[A-Za-z][\w&'’.-]*?)\.?{_SP}*$")
+_LABEL_GLUED_RE = re.compile(r"(?:#|№|\b[Nn]os?\.|\b[Nn]r\.|\b[Nn]o)$")
+_LINE_START_RE = re.compile(rf"(?:^|\n){_SP}*(?:[-*•·]{_SP}*)?$")
+_MONTH_BEFORE_RE = re.compile(
+    rf"\b(?:Jan|Feb|Febr|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June"
+    rf"|July|August|September|October|November|December)\.?{_SP}*(?:the{_SP}+)?$"
+)
+_MONTH_AFTER_RE = re.compile(
+    rf"(?:st|nd|rd|th)?(?:{_SP}*[-–]{_SP}*\d{{1,2}})?{_SP}+(?:of{_SP}+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug"
+    rf"|Sep|Oct|Nov|Dec)[a-z]*\b"
+)
+_TIME_AFTER_RE = re.compile(rf"{_SP}?(?:[ap]\.?m\b\.?|[AP]M\b|GMT\b|UTC\b|hrs\b|o'clock|o’clock)")
+_WORDS_RE = re.compile(rf"(?:{_SP}+|-)([A-Za-z][A-Za-z'’&-]*)")
+_RANGE_RE = re.compile(rf"{_SP}*(?:-|–|—|to|and){_SP}*$")
+_NEG_RE = re.compile(r"(?:^|(?<=[\s(]))[-−]$")
+
+
+@dataclass(slots=True)
+class _Raw:
+    """A regex match after context checks, before conversion."""
+
+    m: re.Match[str]
+    start: int
+    end: int
+    cur: str | None
+    scale: str | None
+    post: str | None
+    sign: int
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    spans = date_spans(text)
+    for m in _BLOCK_RE.finditer(text):
+        if m.group("ph_a") and int(m.group("ph_b")) > int(m.group("ph_a")):
+            continue  # "500-1000" is a range, not a phone number
+        spans.append(m.span())
+    spans.sort()
+    return spans
+
+
+def _overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    i = bisect_right(starts, end - 1) - 1
+    while i >= 0:
+        s, e = spans[i]
+        if e > start:
+            return True
+        if e <= start and s < start - 200:
+            return False
+        i -= 1
+    return False
+
+
+def _singular(word: str) -> str:
+    """Crude English lemma of a plural noun, lower case."""
+    w = word.lower().rstrip("'’")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _is_plural(word: str) -> bool:
+    w = word.lower().rstrip("'’")
+    if w in _PLURAL_INVARIANT:
+        return True
+    if word.isupper() or len(w) <= 3:
+        return False
+    return w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+def _noun_phrase(text: str, pos: int, money: bool) -> list[str]:
+    """Up to three words after ``pos`` forming the noun phrase the figure counts or prices."""
+    words: list[str] = []
+    first = True
+    while len(words) < 3:
+        m = _WORDS_RE.match(text, pos)
+        if m is None:
+            break
+        word = m.group(1)
+        low = word.lower()
+        if low in _STOP:
+            if first and money and low in ("in", "of", "per"):
+                if low == "per":
+                    words.append(word)
+                pos, first = m.end(), False
+                continue
+            break
+        words.append(word)
+        pos, first = m.end(), False
+        if _is_plural(word):
+            break
+    return words
+
+
+def _count_unit(words: list[str]) -> str:
+    content = [w for w in words if w.lower() != "per"]
+    if not content:
+        return ""
+    for w in content:
+        if _is_plural(w):
+            return _singular(w)
+    return _singular(content[-1])
+
+
+def _parse_number(raw: str, decimal_dot3: bool) -> tuple[Decimal, int, int]:
+    """(value, decimals written, significant digits) of a numeral as written."""
+    s = re.sub(r"[ \u00a0\u2009\u202f]", "", raw)
+    if "," in s and "." in s:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+        s = s.replace("." if dec == "," else ",", "").replace(",", ".")
+    elif "," in s:
+        parts = s.split(",")
+        if len(parts) > 2 or len(parts[-1]) == 3:
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif "." in s:
+        parts = s.split(".")
+        if len(parts) > 2 or (len(parts[-1]) == 3 and not decimal_dot3 and parts[0] != "0"):
+            s = s.replace(".", "")
+    value = Decimal(s)
+    decimals = len(s.split(".")[1]) if "." in s else 0
+    digits = s.replace(".", "").lstrip("0")
+    return value, decimals, max(len(digits), 1)
+
+
+# --------------------------------------------------------------------------- context checks
+
+
+def _prev_word(text: str, start: int) -> str:
+    m = _PREV_WORD_RE.search(text, max(0, start - 40), start)
+    return m.group("w") if m else ""
+
+
+def _is_label_or_name(text: str, start: int) -> bool:
+    """A bare number right after a label ("Section 230") or a capitalised name ("Windows 11")."""
+    window = text[max(0, start - 40):start]
+    if _LABEL_GLUED_RE.search(window.rstrip()):
+        return True
+    word = _prev_word(text, start)
+    if not word:
+        return False
+    low = word.lower().rstrip(".")
+    if low in _LABELS:
+        return True
+    if low in _FUNCTION_CAPS:
+        return False
+    return any(c.isupper() for c in word)
+
+
+def _is_list_marker(text: str, start: int, end: int) -> bool:
+    if not _LINE_START_RE.search(text, max(0, start - 20), start):
+        return False
+    nxt = text[end:end + 2]
+    return len(nxt) == 2 and nxt[0] in ".)" and nxt[1].isspace()
+
+
+def _glued_reject(text: str, start: int, end: int) -> bool:
+    """Numbers that are part of codes, dates, versions, ordinals or times."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    after2 = text[end + 1] if end + 1 < len(text) else ""
+    if after.isalpha() or after in "°²³" or (after in ".,:/" and after2.isdigit()):
+        return True
+    if before in "-‐" and start >= 2 and text[start - 2].isalpha():
+        return True  # COVID-19
+    if before in "([" and after in ")]" and after2 != "%":
+        return end - start <= 2  # citation markers [1], (2)
+    return False
+
+
+def _is_year(raw: _Raw, digits: str) -> bool:
+    return (raw.cur is None and raw.scale is None and raw.post is None and len(digits) == 4
+            and digits.isdigit() and 1800 <= int(digits) <= 2099)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _candidate(text: str, m: re.Match[str]) -> _Raw | None:
+    """Apply the context rules to one regex match; None when it is not a figure."""
+    start, end = m.start(), m.end()
+    cur, post = m.group("cur"), m.group("post")
+    scale = m.group("scale") or m.group("scale2") or m.group("scale3")
+    if post is not None and post == "won" and scale is None:
+        post, end = None, m.start("post") - len(m.group("psp") or "")
+    num_end = m.end("num") if m.group("num") else m.end("word")
+    tail = end if (post or scale) else num_end
+    if m.group("num") and _glued_reject(text, m.start("num"), tail):
+        return None
+    sign = 1
+    if cur is None and _NEG_RE.search(text, max(0, start - 2), start):
+        sign, start = -1, start - 1
+    return _Raw(m, start, end, cur, scale, post, sign)
+
+
+def _reject_bare(text: str, raw: _Raw, digits: str) -> bool:
+    """Rules for numbers without currency, unit, percent or scale."""
+    s, e = raw.m.start("num"), raw.m.end("num")
+    if _MONTH_BEFORE_RE.search(text, max(0, s - 14), s) or _MONTH_AFTER_RE.match(text, e):
+        return True
+    if _TIME_AFTER_RE.match(text, e):
+        return True
+    if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
+        return True
+    if digits.isdigit() and len(digits) >= 9:
+        return True
+    return _is_list_marker(text, s, e) or _is_label_or_name(text, s)
+
+
+def _qualifier(text: str, start: int) -> str:
+    m = _QUAL_RE.search(text, max(0, start - 30), start)
+    if m is None:
+        return ""
+    q = m.group("q") or m.group("s")
+    q = re.sub(r"\s+", " ", q.lower())
+    return _QUAL_NORMAL.get(q, q)
+
+
+def _post_info(post: str | None) -> tuple[str, str, int] | None:
+    if post is None:
+        return None
+    key = re.sub(r"\s+", " ", post)
+    return _POST.get(key) or _POST.get(key.lower())
+
+
+def _resolve_scale(text: str, raw: _Raw, kind_hint: str | None) -> tuple[str, int] | None | str:
+    """Scale name and power; "metre" when a glued m means metres; "reject" for 4K-like codes."""
+    if raw.scale is None:
+        return None
+    if raw.scale not in _AMBIGUOUS_SCALES or raw.cur is not None or kind_hint == "money":
+        return _SCALES[raw.scale]
+    words = _noun_phrase(text, raw.end, False)
+    plural = any(_is_plural(w) for w in words)
+    if kind_hint == "quantity" or plural:
+        if raw.scale in ("k", "K") and len(raw.m.group("num") or "") < 2:
+            return "reject"
+        return _SCALES[raw.scale]
+    if raw.scale == "m":
+        return "metre"
+    return "reject"
+
+
+def _convert(text: str, raw: _Raw, qualifier: str) -> Figure | None:
+    m = raw.m
+    info = _post_info(raw.post)
+    kind_hint = info[0] if info else ("money" if raw.cur else None)
+    scale = _resolve_scale(text, raw, kind_hint)
+    if scale == "reject":
+        return None
+    unit_override = None
+    if scale == "metre":
+        scale, unit_override = None, ("quantity", "m", 0)
+    if m.group("num"):
+        digits = m.group("num")
+        decimal_dot3 = scale is not None or (info is not None and info[0] == "percent")
+        value, decimals, sig = _parse_number(digits, decimal_dot3)
+        zeros = 0
+    else:
+        digits_s, zeros = _WORD_NUMBERS[re.sub(r"\s+", " ", m.group("word").lower())]
+        value, decimals, sig = Decimal(digits_s) * (10 ** zeros), -zeros, len(digits_s.replace("0.", ""))
+    assert isinstance(scale, tuple) or scale is None
+    power = scale[1] if scale else 0
+    kind, unit, upower = unit_override or info or ("count", "", 0)
+    if raw.cur is not None:
+        kind, unit = "money", _CUR_PREFIX[re.sub(r"\s+", " ", raw.cur)]
+        upower = 0
+    total_power = power + upower
+    value = value * raw.sign * (Decimal(10) ** total_power)
+    precision = Decimal(10) ** (total_power - decimals)
+    words = _noun_phrase(text, raw.end, kind == "money")
+    if kind == "count":
+        unit = _count_unit(words)
+    return Figure(
+        start=raw.start, end=raw.end, text=text[raw.start:raw.end], kind=kind, value=float(value),
+        unit=unit, qualifier=qualifier, precision=float(precision), sig_digits=sig,
+        scale=scale[0] if scale else "", noun=" ".join(words),
+    )
+
+
+def _borrow(raws: list[_Raw], text: str) -> None:
+    """Ranges: "5-10%", "between $5 and $6 billion" -> the first end takes the second's scale/unit."""
+    for a, b in zip(raws, raws[1:], strict=False):
+        if a.post is not None or b.start - a.end > 6:
+            continue
+        if not _RANGE_RE.match(text[a.end:b.start]) or _RANGE_RE.match(text[a.end:b.start]).end() != b.start - a.end:
+            continue
+        if a.scale is None and b.scale is not None and b.scale not in _AMBIGUOUS_SCALES:
+            a.scale = b.scale
+        if a.cur is None and b.post is not None:
+            a.post = b.post
+        if a.cur is None and a.post is None and b.cur is not None and a.m.group("num"):
+            a.cur = b.cur
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """All figures in ``text`` in order of appearance, non-overlapping."""
+    spans = _blocked_spans(text)
+    starts = [s for s, _ in spans]
+    raws: list[_Raw] = []
+    for m in _FIG_RE.finditer(text):
+        raw = _candidate(text, m)
+        if raw is None or (spans and _overlaps(spans, starts, m.start(), m.end())):
+            continue
+        raws.append(raw)
+    _borrow(raws, text)
+    out: list[Figure] = []
+    for raw in raws:
+        fig = _finish(text, raw)
+        if fig is not None:
+            out.append(fig)
+    return out
+
+
+def _finish(text: str, raw: _Raw) -> Figure | None:
+    qualifier = _qualifier(text, raw.start)
+    bare = raw.cur is None and raw.scale is None and raw.post is None
+    if bare and raw.m.group("num"):
+        digits = raw.m.group("num")
+        if _reject_bare(text, raw, digits):
+            return None
+        if _is_year(raw, digits):
+            words = _noun_phrase(text, raw.end, False)
+            if not (qualifier and words and _is_plural(words[0])):
+                return None
+    return _convert(text, raw, qualifier)

@@ -1,0 +1,566 @@
+"""Run history in SQLite or PostgreSQL through SQLAlchemy Core.
+
+`url_or_path` is a SQLite file path (no "://") or a SQLAlchemy URL; ``postgresql://`` and
+``postgres://`` use psycopg 3 (``pip install "psycopg[binary]"``).
+
+Schema versioning: a ``schema_version`` table (one row per applied migration) and the ordered
+list ``MIGRATIONS`` below. Pending migrations are applied in order inside one transaction
+(serialized by ``BEGIN IMMEDIATE`` on SQLite and an advisory lock on PostgreSQL). Applied
+migrations are frozen: to change the schema, append a new function (e.g. ``_m002_...`` doing
+``ALTER TABLE``) and mirror the change in the query-side tables; never edit an old one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+Key = tuple[str, str, str]
+PG_LOCK_ID = 0x61756469  # advisory lock serializing migrations ("audi")
+CHUNK = 400  # bound for IN (...) lists
+
+
+class HistoryError(RuntimeError):
+    """The history database cannot be opened, migrated, read or written."""
+
+
+# ---------------------------------------------------------------- schema
+
+
+def _v1_tables(md: MetaData) -> MetaData:
+    """Schema version 1 (frozen: it is what migration 1 creates)."""
+
+    def run_fk() -> Column:
+        return Column(
+            "run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+
+    Table(
+        "runs",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("run_key", String, unique=True),
+        Column("started", String, nullable=False),
+        Column("recorded", String, nullable=False),
+        Column("version", String),
+        Column("suites_hash", String, index=True),
+        Column("inputs", Text),
+        Column("n_sources", Integer, nullable=False),
+        Column("n_findings", Integer, nullable=False),
+    )
+    Table(
+        "sources",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        run_fk(),
+        Column("source", String, nullable=False),
+        Column("story", String),
+        Column("path", Text),
+        Column("sha256", String, index=True),
+        Column("status", String),
+        Column("reason", Text),
+        Column("score", Float),
+        Column("grade", String),
+        Column("payload", Text),  # JSON: {"source": entry, "score": entry, "findings": [...]}
+    )
+    Table(
+        "findings",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        run_fk(),
+        Column("finding_id", String, nullable=False, index=True),
+        Column("kind", String),
+        Column("subkind", String),
+        Column("check", String),
+        Column("severity", String),
+        Column("source", String),
+        Column("story", String),
+        Column("line", Integer),
+        Column("end_line", Integer),
+        Column("evidence", Text),
+        Column("message", Text),
+        Column("suppressed", Boolean, nullable=False),
+    )
+    Table(
+        "scores",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        run_fk(),
+        Column("source", String, nullable=False),
+        Column("story", String),
+        Column("component", String, nullable=False),
+        Column("points", Float),
+        Column("max", Float),
+    )
+    return md
+
+
+metadata = _v1_tables(MetaData())
+runs = metadata.tables["runs"]
+sources = metadata.tables["sources"]
+findings = metadata.tables["findings"]
+scores = metadata.tables["scores"]
+
+schema_version = Table(
+    "schema_version",
+    MetaData(),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("description", String(255), nullable=False),
+    Column("applied", String(64), nullable=False),
+)
+
+
+def _m001_initial(conn: Connection) -> None:
+    _v1_tables(MetaData()).create_all(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "runs, sources, findings, scores", _m001_initial),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+# ---------------------------------------------------------------- engine
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def to_url(url_or_path: str) -> URL:
+    """SQLAlchemy URL for a SQLite path or a URL (postgresql:// → postgresql+psycopg://)."""
+    if "://" not in url_or_path:
+        return URL.create("sqlite+pysqlite", database=str(Path(url_or_path).expanduser()))
+    try:
+        url = make_url(url_or_path)
+    except (ArgumentError, ValueError) as exc:
+        raise HistoryError(f"invalid database URL {_redact(url_or_path)!r}: {exc}") from None
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _redact(text: str) -> str:
+    """Hide the password of a URL-looking string."""
+    return re.sub(r"(://[^:/@\s]*):[^@\s]*@", r"\1:***@", text)
+
+
+def _safe(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _sqlite_events(engine: Engine) -> None:
+    """Real transactions on SQLite (DDL included), BEGIN IMMEDIATE for writers, foreign keys on."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def _engine(url: URL) -> Engine:
+    args: dict[str, Any] = {}
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        args["connect_timeout"] = 10
+    try:
+        engine = create_engine(url, connect_args=args)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise HistoryError(f"unsupported database URL {_safe(url)}: {exc}") from None
+    except ImportError as exc:
+        hint = ' (pip install "psycopg[binary]")' if url.get_backend_name() == "postgresql" else ""
+        raise HistoryError(f"no database driver for {_safe(url)}: {exc}{hint}") from None
+    if url.get_backend_name() == "sqlite":
+        _sqlite_events(engine)
+    return engine
+
+
+def _describe(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+class _NoDatabase(Exception):
+    """A read found no SQLite file to read."""
+
+
+@contextmanager
+def _open(url_or_path: str, *, create: bool) -> Iterator[Engine]:
+    """Engine for the database; SQLAlchemy errors become HistoryError; disposed afterwards."""
+    url = to_url(url_or_path)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        if not create and not path.exists():
+            raise _NoDatabase(str(path))
+        if create:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise HistoryError(f"cannot create folder for history database {path}: {exc}") from None
+    engine = _engine(url)
+    try:
+        yield engine
+    except SQLAlchemyError as exc:
+        raise HistoryError(f"history database {_safe(url)}: {_describe(exc)}") from exc
+    finally:
+        engine.dispose()
+
+
+def _writer(engine: Engine) -> Engine:
+    return engine.execution_options(write=True)
+
+
+def schema_version_of(conn: Connection) -> int:
+    """The applied schema version (0 for an empty database)."""
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
+
+
+def migrate(engine: Engine) -> int:
+    """Apply pending migrations in order, in one transaction; return the schema version."""
+    with engine.connect() as conn:
+        current = schema_version_of(conn)
+    if current == LATEST:
+        return current
+    with _writer(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID})")
+        schema_version.create(conn, checkfirst=True)
+        current = schema_version_of(conn)
+        if current > LATEST:
+            raise HistoryError(
+                f"history database schema version {current} is newer than this auditor "
+                f"supports ({LATEST}); upgrade the auditor"
+            )
+        for version, description, apply in MIGRATIONS:
+            if version > current:
+                apply(conn)
+                conn.execute(
+                    schema_version.insert().values(version=version, description=description, applied=_now())
+                )
+    return LATEST
+
+
+def _readable(engine: Engine) -> bool:
+    """True when the database has the schema (upgrading an older one); False when empty."""
+    with engine.connect() as conn:
+        current = schema_version_of(conn)
+    if current == 0:
+        return False
+    if current != LATEST:
+        migrate(engine)
+    return True
+
+
+# ---------------------------------------------------------------- rows
+
+
+def _text(value: Any) -> str | None:
+    """Text safe for any backend (PostgreSQL rejects NUL characters)."""
+    return None if value is None else str(value).replace("\x00", "\ufffd")
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _key(item: dict) -> tuple[str, str]:
+    return (str(item.get("story") or ""), str(item.get("source") or ""))
+
+
+def _score_index(scores_doc: dict) -> dict[tuple[str, str], dict]:
+    index: dict[tuple[str, str], dict] = {}
+    for entry in (scores_doc or {}).get("sources") or []:
+        index[_key(entry)] = entry
+        index.setdefault(("*", str(entry.get("source") or "")), entry)
+    return index
+
+
+def _source_row(run_id: int, src: dict, score: dict | None, own: list[dict]) -> dict:
+    payload = {"source": src, "score": score, "findings": own}
+    return {
+        "run_id": run_id,
+        "source": _text(src.get("source")) or "",
+        "story": _text(src.get("story")),
+        "path": _text(src.get("path")),
+        "sha256": _text(src.get("sha256")),
+        "status": _text(src.get("status")),
+        "reason": _text(src.get("reason")),
+        "score": _float((score or {}).get("score")),
+        "grade": _text((score or {}).get("grade")),
+        "payload": _text(json.dumps(payload, ensure_ascii=False, sort_keys=True)),
+    }
+
+
+def _finding_row(run_id: int, f: dict) -> dict:
+    return {
+        "run_id": run_id,
+        "finding_id": _text(f.get("id")) or "",
+        "kind": _text(f.get("kind")),
+        "subkind": _text(f.get("subkind")),
+        "check": _text(f.get("check")),
+        "severity": _text(f.get("severity")),
+        "source": _text(f.get("source")),
+        "story": _text(f.get("story")),
+        "line": _int(f.get("line")),
+        "end_line": _int(f.get("end_line")),
+        "evidence": _text(f.get("evidence")),
+        "message": _text(f.get("message")),
+        "suppressed": bool(f.get("suppressed")),
+    }
+
+
+def _component_rows(run_id: int, entry: dict) -> list[dict]:
+    comps = entry.get("components") or {}
+    return [
+        {
+            "run_id": run_id,
+            "source": _text(entry.get("source")) or "",
+            "story": _text(entry.get("story")),
+            "component": _text(name) or "",
+            "points": _float((c or {}).get("points")),
+            "max": _float((c or {}).get("max")),
+        }
+        for name, c in comps.items()
+    ]
+
+
+def _rows(run_id: int, findings_doc: dict, scores_doc: dict) -> dict[Table, list[dict]]:
+    """Rows for every table of one run."""
+    found = list(findings_doc.get("findings") or [])
+    by_source: dict[tuple[str, str], list[dict]] = {}
+    for f in found:
+        by_source.setdefault(_key(f), []).append(f)
+    score_index = _score_index(scores_doc)
+    src_rows = []
+    for src in findings_doc.get("sources") or []:
+        score = score_index.get(_key(src)) or score_index.get(("*", str(src.get("source") or "")))
+        src_rows.append(_source_row(run_id, src, score, by_source.get(_key(src), [])))
+    comp_rows = [r for e in (scores_doc or {}).get("sources") or [] for r in _component_rows(run_id, e)]
+    return {sources: src_rows, findings: [_finding_row(run_id, f) for f in found], scores: comp_rows}
+
+
+def _delete_run_key(conn: Connection, run_key: str) -> None:
+    """Remove an earlier run recorded under the same key (children first)."""
+    ids = list(conn.execute(select(runs.c.id).where(runs.c.run_key == run_key)).scalars())
+    if not ids:
+        return
+    for table in (findings, scores, sources):
+        conn.execute(delete(table).where(table.c.run_id.in_(ids)))
+    conn.execute(delete(runs).where(runs.c.id.in_(ids)))
+
+
+def record_run(
+    url_or_path: str,
+    findings_doc: dict,
+    scores_doc: dict,
+    run_key: str | None = None,
+    *,
+    suites_hash: str | None = None,
+) -> int:
+    """Record one run in one transaction; a run with the same run_key is replaced. Return the run id.
+
+    suites_hash defaults to findings_doc["run"]["suites_hash"].
+    """
+    meta = findings_doc.get("run") or {}
+    row = {
+        "run_key": _text(run_key),
+        "started": _text(meta.get("started")) or _now(),
+        "recorded": _now(),
+        "version": _text(meta.get("version")),
+        "suites_hash": _text(suites_hash or meta.get("suites_hash")),
+        "inputs": json.dumps(meta.get("inputs"), ensure_ascii=False)
+        if meta.get("inputs") is not None
+        else None,
+        "n_sources": len(findings_doc.get("sources") or []),
+        "n_findings": len(findings_doc.get("findings") or []),
+    }
+    with _open(url_or_path, create=True) as engine:
+        migrate(engine)
+        with _writer(engine).begin() as conn:
+            if run_key is not None:
+                _delete_run_key(conn, run_key)
+            run_id = int(conn.execute(runs.insert().values(**row)).inserted_primary_key[0])
+            for table, data in _rows(run_id, findings_doc, scores_doc).items():
+                if data:
+                    conn.execute(table.insert(), data)
+    return run_id
+
+
+# ---------------------------------------------------------------- reading
+
+
+def score_history(url_or_path: str) -> list[dict]:
+    """One row per recorded source and run, ordered by source, then time."""
+    query = (
+        select(
+            runs.c.id.label("run"),
+            runs.c.run_key,
+            runs.c.started,
+            sources.c.source,
+            sources.c.story,
+            sources.c.status,
+            sources.c.score,
+            sources.c.grade,
+        )
+        .join_from(sources, runs, sources.c.run_id == runs.c.id)
+        .order_by(sources.c.source, sources.c.story, runs.c.started, runs.c.id)
+    )
+    try:
+        with _open(url_or_path, create=False) as engine:
+            if not _readable(engine):
+                return []
+            with engine.connect() as conn:
+                return [dict(r._mapping) for r in conn.execute(query)]
+    except _NoDatabase as exc:
+        raise HistoryError(f"no history database at {exc}") from None
+
+
+def _chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _cache_candidates(conn: Connection, shas: list[str], hashes: list[str]) -> Iterator[Any]:
+    for chunk in _chunks(shas):
+        query = (
+            select(
+                sources.c.source,
+                sources.c.sha256,
+                sources.c.payload,
+                runs.c.suites_hash,
+                runs.c.id,
+                runs.c.run_key,
+                runs.c.started,
+            )
+            .join_from(sources, runs, sources.c.run_id == runs.c.id)
+            .where(sources.c.sha256.in_(chunk), runs.c.suites_hash.in_(hashes), sources.c.status == "audited")
+        )
+        yield from conn.execute(query)
+
+
+def cached_results(url_or_path: str, keys: list[Key]) -> dict[Key, dict]:
+    """For (source, sha256, suites_hash) keys, what the most recent matching run stored.
+
+    Each hit is {"source": source entry, "score": score entry or None, "findings": [...],
+    "run_id", "run_key", "started"}; keys without a match are absent.
+    """
+    wanted = {(str(s), str(h), str(sh)) for s, h, sh in keys if h and sh}
+    if not wanted:
+        return {}
+    best: dict[Key, tuple[tuple[str, int], dict]] = {}
+    try:
+        with _open(url_or_path, create=False) as engine:
+            if not _readable(engine):
+                return {}
+            with engine.connect() as conn:
+                rows = list(
+                    _cache_candidates(conn, sorted({k[1] for k in wanted}), sorted({k[2] for k in wanted}))
+                )
+    except _NoDatabase:
+        return {}
+    for r in rows:
+        key = (r.source, r.sha256, r.suites_hash)
+        order = (r.started or "", r.id)
+        if key in wanted and (key not in best or order > best[key][0]):
+            best[key] = (order, _hit(r))
+    return {k: v for k, (_, v) in best.items()}
+
+
+def _hit(row: Any) -> dict:
+    payload = json.loads(row.payload or "{}")
+    return {
+        "source": payload.get("source"),
+        "score": payload.get("score"),
+        "findings": payload.get("findings") or [],
+        "run_id": row.id,
+        "run_key": row.run_key,
+        "started": row.started,
+    }
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _trend(values: list[float]) -> str:
+    if len(values) < 2:
+        return ""
+    delta = values[-1] - values[-2]
+    if abs(delta) < 0.05:
+        return "▬"
+    return f"{'▲' if delta > 0 else '▼'} {delta:+.1f}"
+
+
+def _labels(groups: dict[tuple[str, str], list[dict]]) -> dict[tuple[str, str], str]:
+    """Source id as label; story/source where the same source id occurs in several stories."""
+    names: dict[str, int] = {}
+    for _story, source in groups:
+        names[source] = names.get(source, 0) + 1
+    return {
+        (story, source): source if names[source] == 1 else f"{story}/{source}" for story, source in groups
+    }
+
+
+def format_history(rows: list[dict], *, last: int = 10) -> str:
+    """Plain text: one line per source with its recent scores, oldest first, and the trend."""
+    if not rows:
+        return "no runs recorded\n"
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((str(r.get("story") or ""), str(r.get("source") or "")), []).append(r)
+    labels = _labels(groups)
+    width = max(len(v) for v in labels.values())
+    lines = []
+    for key in sorted(groups, key=lambda k: (k[1], k[0])):
+        series = groups[key][-last:]
+        shown = ["—" if r.get("score") is None else f"{float(r['score']):.1f}" for r in series]
+        scored = [float(r["score"]) for r in series if r.get("score") is not None]
+        more = "… " if len(groups[key]) > last else ""
+        grade = next((r.get("grade") for r in reversed(series) if r.get("grade")), "")
+        tail = "  ".join(x for x in (_trend(scored), f"({grade})" if grade else "") if x)
+        lines.append(f"{labels[key]:<{width}}  {more}{' → '.join(shown)}  {tail}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def ensure_schema(url_or_path: str) -> int:
+    """Create or upgrade the history schema; return its version (safe to call repeatedly)."""
+    with _open(url_or_path, create=True) as engine:
+        return migrate(engine)

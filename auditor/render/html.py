@@ -1,0 +1,439 @@
+"""Self-contained HTML review report (inline CSS, JS and SVG; works offline).
+
+The page is rendered with Jinja2 autoescaping. Everything the browser needs
+for the interactive parts (findings list, source view) is embedded once as
+JSON in a ``<script type="application/json">`` block with ``<``, ``>`` and
+``&`` escaped, and turned into DOM on demand with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import functools
+import hashlib
+import json
+import math
+import pathlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.render import charts
+
+TEMPLATES = pathlib.Path(__file__).with_name("templates")
+SEVERITIES = ("error", "warning", "info")
+CARDS_OPEN = 12
+"""Cards shown per story before the rest fold into a "show all" block."""
+CONTEXT_SIDE = 600
+"""Most characters of context shown on each side of a flagged span."""
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_NEWLINE = re.compile("\n")
+
+
+# ---------------------------------------------------------------- text geometry
+
+@dataclass
+class SourceText:
+    """A source's text with its line starts, for span/line arithmetic."""
+
+    text: str
+    starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a character offset."""
+        return bisect.bisect_right(self.starts, offset)
+
+    def line_end(self, index: int) -> int:
+        """Offset just past the content of 0-based line ``index`` (newline excluded)."""
+        if index + 1 < len(self.starts):
+            return self.starts[index + 1] - 1
+        return len(self.text)
+
+    def line_span(self, line: int, end_line: int | None = None) -> tuple[int, int] | None:
+        """Character span covering 1-based lines ``line``..``end_line``."""
+        if not 1 <= line <= len(self.starts):
+            return None
+        last = min(max(end_line or line, line), len(self.starts))
+        return self.starts[line - 1], self.line_end(last - 1)
+
+
+def resolve_span(src: SourceText | None, span: Any, evidence: str, line: Any = None,
+                 end_line: Any = None) -> tuple[int, int] | None:
+    """A valid ``(start, end)`` inside the text: the given span, else the evidence, else the lines."""
+    if src is None:
+        return None
+    size = len(src.text)
+    if (isinstance(span, list | tuple) and len(span) == 2 and all(_is_int(v) for v in span)
+            and 0 <= span[0] <= span[1] <= size):
+        start, end = int(span[0]), int(span[1])
+        return (start, end) if end > start else (start, min(start + 1, size))
+    if evidence:
+        found = src.text.find(evidence)
+        if found >= 0:
+            return found, found + len(evidence)
+    if _is_int(line):
+        return src.line_span(int(line), int(end_line) if _is_int(end_line) else None)
+    return None
+
+
+def context_window(src: SourceText, span: tuple[int, int], side: int = CONTEXT_SIDE) -> list[int]:
+    """``[start, end, first_line]`` of the paragraph around a span, one extra line each side if short."""
+    start, end = span
+    first = src.line_of(start) - 1
+    last = src.line_of(max(start, end - 1)) - 1
+    lo = src.starts[first]
+    if start - lo > side:
+        lo = _word_start(src.text, start - side)
+    elif first > 0 and start - src.starts[first - 1] <= side:
+        lo = src.starts[first - 1]
+    hi = src.line_end(last)
+    if hi - end > side:
+        hi = _word_end(src.text, end + side)
+    elif last + 1 < len(src.starts) and src.line_end(last + 1) - end <= side:
+        hi = src.line_end(last + 1)
+    return [lo, max(hi, end), src.line_of(lo)]
+
+
+def _word_start(text: str, offset: int) -> int:
+    """Move a clipped start forward to the next word (within 20 characters)."""
+    space = text.find(" ", offset, offset + 20)
+    return space + 1 if space >= 0 else offset
+
+
+def _word_end(text: str, offset: int) -> int:
+    """Move a clipped end back to the previous word break (within 20 characters)."""
+    space = text.rfind(" ", max(offset - 20, 0), offset)
+    return space if space >= 0 else offset
+
+
+def segments(intervals: Iterable[tuple[int, int, int]]) -> list[list[Any]]:
+    """Split possibly overlapping ``(start, end, tag)`` intervals into ordered, disjoint segments.
+
+    Each segment is ``[start, end, [tags covering it]]``; nested and partly
+    overlapping spans become several adjacent segments.
+    """
+    events: list[tuple[int, int, int]] = []
+    for start, end, tag in intervals:
+        if end > start:
+            events.append((start, 1, tag))
+            events.append((end, 0, tag))
+    events.sort()
+    out: list[list[Any]] = []
+    active: dict[int, int] = {}
+    pos = None
+    for offset, is_start, tag in events:
+        if pos is not None and offset > pos and active:
+            out.append([pos, offset, sorted(active)])
+        pos = offset
+        if is_start:
+            active[tag] = active.get(tag, 0) + 1
+        elif active.get(tag, 0) > 1:
+            active[tag] -= 1
+        else:
+            active.pop(tag, None)
+    return out
+
+
+def _is_int(value: Any) -> bool:
+    """True for a real int (not bool)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------- data model
+
+def _num(value: Any) -> float | None:
+    """A finite float, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _str(value: Any) -> str:
+    """A display string ('' for None)."""
+    return "" if value is None else str(value)
+
+
+def severity_rank(severity: Any) -> int:
+    """0 for error, 1 warning, 2 info, 3 anything else."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 3
+
+
+class Registry:
+    """Numbers stories and sources in first-seen order and keeps their metadata."""
+
+    def __init__(self) -> None:
+        self.stories: list[str] = []
+        self.story_index: dict[str, int] = {}
+        self.sources: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+
+    def story(self, name: Any) -> int:
+        """Index of a story, added if new."""
+        key = _str(name) or "(no story)"
+        if key not in self.story_index:
+            self.story_index[key] = len(self.stories)
+            self.stories.append(key)
+        return self.story_index[key]
+
+    def source(self, name: Any, story: Any = None, **meta: Any) -> int:
+        """Index of a source, added if new; known metadata is filled in, never overwritten."""
+        key = _str(name)
+        if key not in self.index:
+            self.index[key] = len(self.sources)
+            self.sources.append({"id": key, "story": self.story(story), "status": "unknown"})
+        entry = self.sources[self.index[key]]
+        for name_, value in meta.items():
+            if value is not None and entry.get(name_) in (None, "unknown"):
+                entry[name_] = value
+        return self.index[key]
+
+
+def _register_sources(reg: Registry, findings_doc: dict, scores_doc: dict) -> None:
+    """Register every source named by the findings, scores and findings' related entries."""
+    for entry in findings_doc.get("sources") or []:
+        if isinstance(entry, dict):
+            reg.source(entry.get("source"), entry.get("story"), status=_str(entry.get("status")) or "unknown",
+                       title=entry.get("title"), published=entry.get("published"),
+                       outlet=entry.get("outlet"), url=entry.get("url"), path=entry.get("path"),
+                       reason=entry.get("reason"))
+    for entry in scores_doc.get("sources") or []:
+        if isinstance(entry, dict):
+            reg.source(entry.get("source"), entry.get("story"))
+    for finding in findings_doc.get("findings") or []:
+        if isinstance(finding, dict):
+            reg.source(finding.get("source"), finding.get("story"))
+            for rel in finding.get("related") or []:
+                if isinstance(rel, dict):
+                    reg.source(rel.get("source", finding.get("source")), rel.get("story", finding.get("story")))
+
+
+def _finding_record(finding: dict, number: int, reg: Registry,
+                    text_of: Any) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
+    """JSON record of one finding and its ``(source, start, end, tag)`` marks."""
+    src = reg.index[_str(finding.get("source"))]
+    evidence = _str(finding.get("evidence"))
+    geometry = text_of(src)
+    span = resolve_span(geometry, finding.get("span"), evidence, finding.get("line"), finding.get("end_line"))
+    marks = [(src, span[0], span[1], number)] if span else []
+    line = finding.get("line") if _is_int(finding.get("line")) else (geometry.line_of(span[0]) if span else None)
+    record = {
+        "id": _str(finding.get("id")) or f"#{number}", "kind": _str(finding.get("kind")) or "unknown",
+        "sub": _str(finding.get("subkind")), "check": _str(finding.get("check")),
+        "sev": _str(finding.get("severity")) or "info", "rank": severity_rank(finding.get("severity")),
+        "src": src, "story": reg.sources[src]["story"], "line": line,
+        "end": finding.get("end_line") if _is_int(finding.get("end_line")) else line,
+        "span": list(span) if span else None, "ctx": context_window(geometry, span) if span else None,
+        "ev": evidence, "msg": _str(finding.get("message")), "sup": bool(finding.get("suppressed")), "rel": [],
+    }
+    for rel in finding.get("related") or []:
+        if isinstance(rel, dict):
+            rel_record, rel_mark = _related_record(rel, finding, number, reg, text_of)
+            record["rel"].append(rel_record)
+            marks.extend(rel_mark)
+    return record, marks
+
+
+def _related_record(rel: dict, finding: dict, number: int, reg: Registry,
+                    text_of: Any) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
+    """JSON record of a related location; its mark is tagged ``-(number + 1)``."""
+    src = reg.index[_str(rel.get("source", finding.get("source")))]
+    geometry = text_of(src)
+    evidence = _str(rel.get("evidence"))
+    span = resolve_span(geometry, rel.get("span"), evidence, rel.get("line"), rel.get("end_line"))
+    line = rel.get("line") if _is_int(rel.get("line")) else (geometry.line_of(span[0]) if span else None)
+    record = {"src": src, "line": line, "end": rel.get("end_line") if _is_int(rel.get("end_line")) else line,
+              "span": list(span) if span else None, "ctx": context_window(geometry, span) if span else None,
+              "ev": evidence}
+    return record, ([(src, span[0], span[1], -(number + 1))] if span else [])
+
+
+def build_data(findings_doc: dict, scores_doc: dict, texts: dict[str, str]) -> dict[str, Any]:
+    """Everything the page's JS needs: stories, sources, texts, findings and highlight segments."""
+    reg = Registry()
+    _register_sources(reg, findings_doc, scores_doc)
+    for entry in scores_doc.get("sources") or []:
+        if isinstance(entry, dict):
+            meta = reg.sources[reg.index[_str(entry.get("source"))]]
+            meta["score"], meta["grade"] = _num(entry.get("score")), _str(entry.get("grade"))
+    for meta in reg.sources:
+        meta["band"] = charts.grade_band(meta.get("grade"), meta.get("score"))
+
+    @functools.cache
+    def text_of(index: int) -> SourceText | None:
+        text = texts.get(reg.sources[index]["id"])
+        return SourceText(text) if isinstance(text, str) else None
+
+    findings: list[dict[str, Any]] = []
+    intervals: dict[int, list[tuple[int, int, int]]] = {}
+    for finding in findings_doc.get("findings") or []:
+        if isinstance(finding, dict):
+            record, marks = _finding_record(finding, len(findings), reg, text_of)
+            findings.append(record)
+            for src, start, end, tag in marks:
+                intervals.setdefault(src, []).append((start, end, tag))
+    return {
+        "stories": reg.stories,
+        "sources": reg.sources,
+        "texts": [texts.get(meta["id"]) if isinstance(texts.get(meta["id"]), str) else None
+                  for meta in reg.sources],
+        "marks": [segments(intervals.get(i, [])) for i in range(len(reg.sources))],
+        "findings": findings,
+        "kinds": sorted({f["kind"] for f in findings}),
+    }
+
+
+# ---------------------------------------------------------------- page model
+
+def _components(entry: dict) -> list[dict[str, Any]]:
+    """Score components as bar rows (name, points, max, percentage, detail)."""
+    rows = []
+    for name, comp in (entry.get("components") or {}).items():
+        if not isinstance(comp, dict):
+            continue
+        points, top = _num(comp.get("points")), _num(comp.get("max"))
+        pct = max(0.0, min(100.0, 100.0 * points / top)) if points is not None and top else 0.0
+        rows.append({"name": _str(name), "points": points, "max": top, "pct": round(pct, 1),
+                     "band": charts.grade_band(None, pct), "detail": _str(comp.get("detail"))})
+    return rows
+
+
+def _cards(data: dict[str, Any], scores_doc: dict) -> list[dict[str, Any]]:
+    """One card per audited or scored source, with counts by severity and kind."""
+    score_entries = {_str(e.get("source")): e for e in scores_doc.get("sources") or [] if isinstance(e, dict)}
+    sev: dict[int, Counter[str]] = {}
+    kinds: dict[int, Counter[str]] = {}
+    first_msg: dict[int, str] = {}
+    suppressed: Counter[int] = Counter()
+    for f in sorted(data["findings"], key=lambda f: f["rank"]):
+        if f["sup"]:
+            suppressed[f["src"]] += 1
+            continue
+        sev.setdefault(f["src"], Counter())[f["sev"]] += 1
+        kinds.setdefault(f["src"], Counter())[f["kind"]] += 1
+        first_msg.setdefault(f["src"], f["msg"])
+    cards = []
+    for index, meta in enumerate(data["sources"]):
+        if meta.get("status") == "skipped" and meta["id"] not in score_entries:
+            continue
+        cards.append({**meta, "index": index, "components": _components(score_entries.get(meta["id"], {})),
+                      "sev": sev.get(index, Counter()), "kinds": (kinds.get(index) or Counter()).most_common(),
+                      "top_message": first_msg.get(index, ""), "suppressed": suppressed[index],
+                      "has_text": data["texts"][index] is not None})
+    return cards
+
+
+def _card_order(card: dict[str, Any]) -> tuple:
+    """Weakest first: lowest score, then most errors and warnings; unscored last."""
+    score = card.get("score")
+    return (score is None, score if score is not None else 0.0, -card["sev"]["error"],
+            -card["sev"]["warning"], card["id"])
+
+
+def _stories(data: dict[str, Any], cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Story sections: cards weakest first, the weakest source, and totals."""
+    stories = []
+    for index, name in enumerate(data["stories"]):
+        own = sorted((c for c in cards if c["story"] == index), key=_card_order)
+        skipped = [s for s in data["sources"] if s["story"] == index and s.get("status") == "skipped"]
+        if not own and not skipped:
+            continue
+        scored = [c["score"] for c in own if c.get("score") is not None]
+        weakest = own[0] if own and (own[0].get("score") is not None or own[0]["sev"]["error"]) else None
+        if weakest is not None and len(own) > 1:
+            weakest = {**weakest, "gap": _gap(own)}
+        stories.append({
+            "index": index, "name": name, "cards": own, "weakest": weakest, "skipped": len(skipped),
+            "min": min(scored) if scored else None, "mean": sum(scored) / len(scored) if scored else None,
+            "errors": sum(c["sev"]["error"] for c in own), "warnings": sum(c["sev"]["warning"] for c in own),
+        })
+    return stories
+
+
+def _gap(cards: list[dict[str, Any]]) -> float | None:
+    """Points between the weakest and the next weakest scored source."""
+    if len(cards) > 1 and cards[0].get("score") is not None and cards[1].get("score") is not None:
+        return cards[1]["score"] - cards[0]["score"]
+    return None
+
+
+def _summary(data: dict[str, Any], cards: list[dict[str, Any]]) -> dict[str, Any]:
+    """Totals for the page header."""
+    active = Counter(f["sev"] for f in data["findings"] if not f["sup"])
+    return {
+        "stories": len({c["story"] for c in cards}), "sources": len(cards),
+        "skipped": sum(1 for s in data["sources"] if s.get("status") == "skipped"),
+        "findings": sum(active.values()), "sev": active,
+        "suppressed": sum(1 for f in data["findings"] if f["sup"]),
+    }
+
+
+def _embed_json(data: Any) -> str:
+    """JSON safe inside ``<script type="application/json">`` (``<``, ``>``, ``&`` as \\u escapes)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+
+
+@functools.cache
+def _environment() -> Any:
+    """The Jinja2 environment (autoescape on for every template)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["score"] = lambda v: "–" if v is None else f"{v:.1f}"
+    env.filters["points"] = lambda v: "–" if v is None else f"{v:g}"
+    env.globals["band_colours"] = charts.BAND_COLOURS
+    return env
+
+
+def _asset(name: str) -> Any:
+    """A static CSS/JS file from the templates folder, inlined verbatim (trusted, ours)."""
+    import markupsafe
+
+    return markupsafe.Markup((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def render_report(findings_doc: dict, scores_doc: dict, texts: dict[str, str],
+                  history: list[dict] | None = None) -> str:
+    """Render the whole report as one self-contained HTML page."""
+    import markupsafe
+
+    findings_doc, scores_doc, texts = findings_doc or {}, scores_doc or {}, texts or {}
+    data = build_data(findings_doc, scores_doc, texts)
+    script = _asset("report.js")
+    cards = _cards(data, scores_doc)
+    page = {
+        "run": findings_doc.get("run") or {},
+        "summary": _summary(data, cards),
+        "stories": _stories(data, cards),
+        "skipped": [s for s in data["sources"] if s.get("status") == "skipped"],
+        "story_names": data["stories"],
+        "charts": {
+            "scores": markupsafe.Markup(charts.scores_chart(scores_doc)),
+            "heatmap": markupsafe.Markup(charts.heatmap_chart(findings_doc, scores_doc)),
+            "trend": markupsafe.Markup(charts.trend_chart(history)) if history else "",
+        },
+        "data_json": markupsafe.Markup(_embed_json(data)),
+        "css": _asset("report.css"),
+        "js": script,
+        "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+        "cards_open": CARDS_OPEN,
+    }
+    return _environment().get_template("report.html.j2").render(**page)
+
+
+def write_report(out_dir: pathlib.Path, findings_doc: dict, scores_doc: dict, texts: dict[str, str],
+                 history: list[dict] | None = None) -> pathlib.Path:
+    """Write ``out_dir/report.html`` and return its path."""
+    out_dir = pathlib.Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "report.html"
+    path.write_text(render_report(findings_doc, scores_doc, texts, history), encoding="utf-8")
+    return path

@@ -1,0 +1,201 @@
+"""One audit: the stages in order, outputs written to a temporary folder then renamed into place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .checks import boilerplate, detect_all
+from .config import Config, load_config
+from .corpus import Corpus
+from .expect import build_suites, to_findings, validate
+from .extract.claims import extract_claims
+from .findings import SEVERITY_RANK, Finding, Locator
+from .ingest import ingest
+from .score import score_sources
+from .segment import DEFAULT_ABBREVIATIONS, Segmenter, segment
+
+FORMATS = {"html", "json", "csv", "sarif", "junit"}
+SOURCE_FIELDS = ["source", "story", "path", "status", "reason", "title", "published", "outlet", "url", "sha256"]
+
+
+@dataclass
+class AuditOptions:
+    """What the user asked for (see the contract's command line)."""
+
+    paths: list[Path]
+    out: Path = Path("reports/latest")
+    formats: set[str] = field(default_factory=lambda: {"html", "json"})
+    expectations: Path | None = None
+    fail_under: float | None = None
+    fail_on: str | None = None
+    baseline: Path | None = None
+    stories: str = "folder"
+    db: str | None = None
+    jobs: int | None = None
+
+
+@dataclass
+class AuditResult:
+    """Everything a run produced, in memory."""
+
+    findings_doc: dict
+    scores_doc: dict
+    texts: dict[str, str]
+    claims: pd.DataFrame
+    gate_failures: dict[str, str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.gate_failures
+
+
+def _stderr(message: str) -> None:
+    print(f"[auditor] {message}", file=sys.stderr, flush=True)
+
+
+def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = _stderr) -> tuple[list[Finding], Corpus]:
+    """Segment, extract, detect and validate: sources -> findings (no I/O)."""
+    abbreviations = frozenset(config.lexicons.get("abbreviations", {}).get("abbreviations", [])) or DEFAULT_ABBREVIATIONS
+    paragraphs, sentences = segment(sources, Segmenter(abbreviations))
+    boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
+    log(f"segment: {len(paragraphs)} paragraphs, {len(sentences)} sentences")
+    audited = sources[sources["status"] == "audited"]
+    texts = dict(zip(audited["source"], audited["text"], strict=True))
+    corpus = Corpus(config=config, sources=sources, paragraphs=paragraphs, sentences=sentences, texts=texts)
+    corpus.claims = extract_claims(corpus)
+    log(f"extract: {len(corpus.claims)} claims")
+    frames = detect_all(corpus, {s["meta"]["frame"] for s in config.suites.values()})
+    log("detect: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
+    failures = validate(config, frames)
+    findings = to_findings(config, failures, frames, Locator(texts))
+    log(f"expect: {len(findings)} findings from {len(config.suites)} suites")
+    return findings, corpus
+
+
+def gate(findings: list[Finding], scores: list[dict], fail_under: float | None, fail_on: str | None) -> dict[str, str]:
+    """Sources failing the gate, with the reason: a score below the bar or a finding too severe."""
+    failing: dict[str, str] = {}
+    if fail_under is not None:
+        for s in scores:
+            if s["score"] < fail_under:
+                failing[s["source"]] = f"score {s['score']} below {fail_under}"
+    if fail_on:
+        bar = SEVERITY_RANK[fail_on]
+        for f in findings:
+            if not f.suppressed and SEVERITY_RANK[f.severity] >= bar and f.source not in failing:
+                failing[f.source] = f"{f.severity} finding {f.check} at line {f.line}"
+    return failing
+
+
+def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditResult:
+    """Run one audit and write its outputs. Raises ConfigError before writing anything."""
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    config = load_config(options.expectations)
+    build_suites(config)
+    accepted = _load_baseline(options.baseline)
+    sources = ingest(options.paths)
+    skipped = int((sources["status"] == "skipped").sum())
+    log(f"ingest: {len(sources)} inputs, {len(sources) - skipped} audited, {skipped} skipped")
+    findings, corpus = analyse(sources, config, log)
+    for f in findings:
+        f.suppressed = f.id in accepted
+    metrics = _metrics(corpus)
+    scores = score_sources(sources, findings, config.scoring, metrics)
+    failing = gate(findings, scores, options.fail_under, options.fail_on)
+    result = AuditResult(
+        findings_doc=_findings_doc(options, config, sources, findings, started),
+        scores_doc={"sources": scores}, texts=corpus.texts, claims=corpus.claims, gate_failures=failing,
+    )
+    write_outputs(options, config, result)
+    return result
+
+
+def _metrics(corpus: Corpus) -> dict[str, dict]:
+    """Per-source metrics the score's share and presence components read."""
+    from .metrics import source_metrics
+
+    return source_metrics(corpus)
+
+
+def _load_baseline(path: Path | None) -> set[str]:
+    if not path:
+        return set()
+    from .baseline import load_baseline
+
+    return load_baseline(path)
+
+
+def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, findings: list[Finding],
+                  started: dt.datetime) -> dict:
+    rows = []
+    for rec in sources[SOURCE_FIELDS].to_dict("records"):
+        rows.append({k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()
+                     if k != "reason" or rec["status"] == "skipped"})
+    return {
+        "run": {"started": started.isoformat().replace("+00:00", "Z"), "version": __version__,
+                "inputs": [str(p) for p in options.paths], "expectations": str(config.root),
+                "suites_digest": config.digest[:16], "findings": len(findings),
+                "sources": int((sources["status"] == "audited").sum()), "skipped": int((sources["status"] == "skipped").sum())},
+        "sources": rows,
+        "findings": [f.to_dict() for f in findings],
+    }
+
+
+def write_outputs(options: AuditOptions, config: Config, result: AuditResult) -> Path:
+    """Write every requested format to a temp folder, then swap it into place atomically."""
+    out = options.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    _write_json(tmp / "findings.json", result.findings_doc)
+    _write_json(tmp / "scores.json", result.scores_doc)
+    if "csv" in options.formats:
+        result.claims.to_csv(tmp / "claims.csv", index=False)
+    if "html" in options.formats:
+        from .render.html import write_report
+
+        write_report(tmp, result.findings_doc, result.scores_doc, result.texts)
+    if "sarif" in options.formats:
+        from .render.sarif import write_sarif
+        from .rules import rules_of
+
+        write_sarif(tmp, result.findings_doc, rules_of(config), Path.cwd())
+    if "junit" in options.formats:
+        from .render.junit import write_junit
+
+        write_junit(tmp, result.findings_doc, result.scores_doc, set(result.gate_failures), result.gate_failures)
+    _swap(tmp, out)
+    return out
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Replace `out` with `tmp` so readers see the old or the new folder, never a half one."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def audit_texts(texts: dict[str, str], config: Config | None = None, story: str = "story") -> list[Finding]:
+    """Findings for in-memory articles of one story (source id -> text): for tests and embedding."""
+    from .ingest import Source, _finish, sources_frame
+
+    rows = [_finish(Source(source=sid, story=story, path=f"{sid}.txt", text=text)) for sid, text in texts.items()]
+    findings, _ = analyse(sources_frame(rows), config or load_config(), log=lambda _m: None)
+    return findings

@@ -1,0 +1,172 @@
+"""Stage 2, segment: sources -> `paragraphs` and `sentences` frames with exact offsets.
+
+Offsets (`start`, `end`) are character offsets into the source's decoded text, so
+`text[start:end]` is the segment. `line`/`end_line` are 1-based lines of the source.
+
+Columns of `paragraphs`: source, story, para, start, end, line, end_line, text,
+is_bullet, is_heading.
+Columns of `sentences`: row_id (unique in the run), source, story, para, sent, start, end,
+line, end_line, text, is_bullet, is_heading.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+BULLET = re.compile(r"[ \t]*(?:[-*•‣▪◦–—]|\d{1,2}[.)])[ \t]+")
+# A sentence may end at . ! ? (plus closing quotes/brackets) followed by space and an opener.
+BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+DEFAULT_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st no nos vs etc inc corp co ltd gov sen rep gen col lt sgt "
+    "jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est e.g i.e u.s u.k "
+    "u.n e.u a.m p.m d.c".split()
+)
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """Splits text into paragraphs (lines or blank-line blocks) and sentences."""
+
+    abbreviations: frozenset[str] = DEFAULT_ABBREVIATIONS
+
+    def paragraphs(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each paragraph: one per non-empty line, or per block when hard-wrapped."""
+        lines = list(_lines(text))
+        if _hard_wrapped(text, lines):
+            yield from _blocks(text, lines)
+            return
+        for start, end in lines:
+            s, e = _strip(text, start, end)
+            if s < e:
+                yield s, e
+
+    def sentences(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """(start, end) of each sentence inside text[start:end]."""
+        cursor = start
+        for match in BOUNDARY.finditer(text, start, end):
+            cut = match.end()
+            if self._is_abbreviation(text, cursor, match.start()):
+                continue
+            s, e = _strip(text, cursor, cut)
+            if s < e:
+                yield s, e
+            cursor = cut
+        s, e = _strip(text, cursor, end)
+        if s < e:
+            yield s, e
+
+    def _is_abbreviation(self, text: str, floor: int, dot: int) -> bool:
+        """True when the full stop at `dot` ends an abbreviation ("U.S.", "Jan.", "No.")."""
+        if text[dot] != ".":
+            return False
+        word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(floor, dot - 12):dot])
+        if not word:
+            return False
+        token = word.group(1).lower().rstrip(".")
+        if token in self.abbreviations:
+            return True
+        # single initials ("J. Smith") and dotted acronyms ("U.S.A")
+        return len(token) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        yield pos, pos + len(line.rstrip("\r\n"))
+        pos += len(line)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
+    """Blocks of several short lines separated by blank lines: wrapped prose, not one line each."""
+    lengths = [e - s for s, e in lines if e > s and text[s:e].strip()]
+    if len(lengths) < 6:
+        return False
+    blanks = sum(1 for s, e in lines if not text[s:e].strip())
+    long_lines = sum(1 for n in lengths if n > 100)
+    return blanks > 0 and long_lines == 0 and sorted(lengths)[len(lengths) // 2] > 40
+
+
+def _blocks(text: str, lines: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    block: list[tuple[int, int]] = []
+    for start, end in [*lines, (len(text), len(text))]:
+        if text[start:end].strip() and not BULLET.match(text[start:end]):
+            block.append((start, end))
+            continue
+        if block:
+            yield _strip(text, block[0][0], block[-1][1])
+            block = []
+        if text[start:end].strip():
+            yield _strip(text, start, end)
+
+
+class LineIndex:
+    """Maps character offsets to 1-based line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\n|\r", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)
+
+    def end_line(self, start: int, end: int) -> int:
+        return self.line(max(start, end - 1))
+
+
+def _is_heading(body: str) -> bool:
+    """A short line without closing punctuation: a subheading or headline."""
+    words = body.split()
+    return 0 < len(words) <= 12 and not body.rstrip("\"”’'").endswith((".", "!", "?", ":", ";", ","))
+
+
+def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The `paragraphs` and `sentences` frames of all audited sources."""
+    segmenter = segmenter or Segmenter()
+    paras: list[dict] = []
+    sents: list[dict] = []
+    audited = sources[sources["status"] == "audited"]
+    for source, story, text in zip(audited["source"], audited["story"], audited["text"], strict=True):
+        paras_i, sents_i = _segment_one(segmenter, source, story, text)
+        paras.extend(paras_i)
+        sents.extend(sents_i)
+    para_cols = ["source", "story", "para", "start", "end", "line", "end_line", "text", "is_bullet", "is_heading"]
+    sent_cols = ["row_id", "source", "story", "para", "sent", "start", "end", "line", "end_line", "text",
+                 "is_bullet", "is_heading"]
+    for i, row in enumerate(sents):
+        row["row_id"] = i
+    return pd.DataFrame(paras, columns=para_cols), pd.DataFrame(sents, columns=sent_cols)
+
+
+def _segment_one(segmenter: Segmenter, source: str, story: str, text: str) -> tuple[list[dict], list[dict]]:
+    index = LineIndex(text)
+    paras: list[dict] = []
+    sents: list[dict] = []
+    for para, (start, end) in enumerate(segmenter.paragraphs(text)):
+        bullet = BULLET.match(text, start)
+        body_start = bullet.end() if bullet and bullet.end() < end else start
+        body = text[body_start:end]
+        base = {"source": source, "story": story, "para": para, "is_bullet": bool(bullet),
+                "is_heading": _is_heading(body)}
+        paras.append({**base, "start": body_start, "end": end, "line": index.line(body_start),
+                      "end_line": index.end_line(body_start, end), "text": body})
+        for sent, (s, e) in enumerate(segmenter.sentences(text, body_start, end)):
+            sents.append({**base, "sent": sent, "start": s, "end": e, "line": index.line(s),
+                          "end_line": index.end_line(s, e), "text": text[s:e]})
+    return paras, sents
+
+
+def iter_offsets(frame: pd.DataFrame) -> Iterable[tuple[str, int, int]]:
+    """(source, start, end) of each row: handy for coverage checks."""
+    return zip(frame["source"], frame["start"], frame["end"], strict=True)

@@ -1,0 +1,70 @@
+"""The command line: exit codes 0/1/2, the summary on stdout, progress on stderr."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from auditor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_default_run_passes_and_prints_a_summary(tmp_path, capsys):
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "o"), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert "001_f3a0a87b8cbc2b14" in out and "gate passed" in out
+    assert "[auditor]" in err and "[auditor]" not in out
+
+
+def test_gate_fails_on_severity_and_score(tmp_path):
+    seeds = str(ROOT / "seeds")
+    assert main(["audit", seeds, "--out", str(tmp_path / "a"), "--format", "json", "--fail-on", "info"]) == 1
+    assert main(["audit", seeds, "--out", str(tmp_path / "b"), "--format", "json", "--fail-under", "100"]) == 1
+    assert main(["audit", seeds, "--out", str(tmp_path / "c"), "--format", "json", "--fail-under", "0"]) == 0
+
+
+def test_bad_suite_exits_2_naming_the_file(tmp_path, capsys):
+    exp = tmp_path / "exp"
+    shutil.copytree(ROOT / "expectations", exp)
+    (exp / "suites" / "repeated_word.json").write_text("{ not json", encoding="utf-8")
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "o"), "--expectations", str(exp)]) == 2
+    err = capsys.readouterr().err
+    assert "repeated_word.json" in err and "invalid JSON" in err
+    assert not (tmp_path / "o").exists(), "nothing is written when the config is bad"
+
+
+def test_unknown_column_and_expectation_type_exit_2(tmp_path, capsys):
+    exp = tmp_path / "exp"
+    shutil.copytree(ROOT / "expectations", exp)
+    path = exp / "suites" / "repeated_word.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    suite["expectations"][0]["kwargs"]["column"] = "no_such_column"
+    path.write_text(json.dumps(suite), encoding="utf-8")
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "o"), "--expectations", str(exp)]) == 2
+    assert "no_such_column" in capsys.readouterr().err
+    suite["expectations"][0]["type"] = "expect_nothing_real"
+    suite["expectations"][0]["kwargs"]["column"] = "pair"
+    path.write_text(json.dumps(suite), encoding="utf-8")
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "o"), "--expectations", str(exp)]) == 2
+    assert "expect_nothing_real" in capsys.readouterr().err
+
+
+def test_bad_regex_and_weight_exit_2(tmp_path, capsys):
+    exp = tmp_path / "exp"
+    shutil.copytree(ROOT / "expectations", exp)
+    lex = exp / "lexicons" / "boilerplate.yaml"
+    lex.write_text(lex.read_text(encoding="utf-8") + "  - {name: broken, pattern: '(unclosed'}\n", encoding="utf-8")
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "o"), "--expectations", str(exp)]) == 2
+    assert "boilerplate.yaml" in capsys.readouterr().err
+    shutil.copy(ROOT / "expectations" / "lexicons" / "boilerplate.yaml", lex)
+    scoring = exp / "scoring.yaml"
+    scoring.write_text(scoring.read_text(encoding="utf-8").replace("error: 8", "error: lots"), encoding="utf-8")
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "o"), "--expectations", str(exp)]) == 2
+    assert "scoring.yaml" in capsys.readouterr().err
+
+
+def test_missing_input_exits_2(tmp_path, capsys):
+    assert main(["audit", str(tmp_path / "nope")]) == 2
+    assert "no such file" in capsys.readouterr().err

@@ -1,0 +1,288 @@
+"""Run history on SQLite and (marked `postgres`) on a throwaway PostgreSQL server."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from auditor import history
+from auditor.history import (
+    HistoryError,
+    cached_results,
+    ensure_schema,
+    format_history,
+    record_run,
+    score_history,
+)
+
+try:
+    from pg_server import postgres_server
+except ImportError:  # tests/ imported as a package
+    from tests.pg_server import postgres_server
+
+
+def _docs(started: str, scores: dict[str, float], suites_hash: str = "S1") -> tuple[dict, dict]:
+    """A findings doc and a scores doc for sources a (audited), b (audited), c (skipped)."""
+    findings_doc = {
+        "run": {"started": started, "version": "0.1.0", "inputs": ["seeds"], "suites_hash": suites_hash},
+        "sources": [
+            {"source": "a", "story": "seeds", "path": "seeds/a.txt", "status": "audited", "sha256": "sha-a"},
+            {"source": "b", "story": "seeds", "path": "seeds/b.txt", "status": "audited", "sha256": "sha-b"},
+            {
+                "source": "c",
+                "story": "seeds",
+                "path": "seeds/c.bin",
+                "status": "skipped",
+                "reason": "binary file",
+            },
+        ],
+        "findings": [
+            {
+                "id": "f1",
+                "kind": "duplicate_paragraph",
+                "subkind": "exact",
+                "check": "duplicate_paragraph.exact",
+                "severity": "error",
+                "source": "a",
+                "story": "seeds",
+                "line": 18,
+                "end_line": 22,
+                "span": [5, 9],
+                "evidence": "dup\x00text",
+                "message": "Paragraph repeated.",
+                "related": [],
+                "suppressed": False,
+            },
+            {
+                "id": "f2",
+                "kind": "repeated_word",
+                "check": "repeated_word",
+                "severity": "warning",
+                "source": "b",
+                "story": "seeds",
+                "line": 3,
+                "end_line": 3,
+                "span": [1, 8],
+                "evidence": "the the",
+                "message": "Word repeated.",
+                "related": [],
+                "suppressed": True,
+            },
+        ],
+    }
+    scores_doc = {
+        "sources": [
+            {
+                "source": s,
+                "story": "seeds",
+                "score": v,
+                "grade": "B" if v >= 70 else "D",
+                "components": {
+                    "duplication": {"points": v / 2, "max": 50, "finding_ids": [], "detail": ""},
+                    "repetition": {"points": v / 2, "max": 50, "finding_ids": [], "detail": ""},
+                },
+                "findings": {},
+            }
+            for s, v in scores.items()
+        ]
+    }
+    return findings_doc, scores_doc
+
+
+@pytest.fixture(scope="module")
+def pg():
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "hist" / "history.sqlite")
+    return request.getfixturevalue("pg").create_database()
+
+
+def _count(db: str, table: str) -> int:
+    engine = create_engine(history.to_url(db))
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(select(func.count()).select_from(history.metadata.tables[table])).scalar()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_two_runs_show_in_history(db: str) -> None:
+    r1 = record_run(db, *_docs("2026-11-21T07:40:00Z", {"a": 62.5, "b": 80.0}))
+    r2 = record_run(db, *_docs("2026-11-22T07:40:00Z", {"a": 58.0, "b": 80.0}))
+    assert r2 != r1
+    rows = score_history(db)
+    assert [(r["source"], r["run"], r["score"]) for r in rows if r["source"] == "a"] == [
+        ("a", r1, 62.5),
+        ("a", r2, 58.0),
+    ]
+    assert [r["source"] for r in rows] == ["a", "a", "b", "b", "c", "c"]
+    assert {"run", "started", "source", "story", "score", "grade"} <= set(rows[0])
+    text = format_history(rows)
+    assert "a  62.5 → 58.0  ▼ -4.5  (D)" in text
+    assert "b  80.0 → 80.0  ▬  (B)" in text
+    assert _count(db, "findings") == 4 and _count(db, "scores") == 8 and _count(db, "sources") == 6
+
+
+def test_rerun_with_same_key_replaces(db: str) -> None:
+    record_run(db, *_docs("2026-11-22T07:40:00Z", {"a": 50.0, "b": 80.0}), run_key="2026-11-22:seeds")
+    rid = record_run(db, *_docs("2026-11-22T09:00:00Z", {"a": 71.0, "b": 80.0}), run_key="2026-11-22:seeds")
+    assert _count(db, "runs") == 1 and _count(db, "findings") == 2 and _count(db, "scores") == 4
+    rows = [r for r in score_history(db) if r["source"] == "a"]
+    assert [(r["run"], r["score"], r["run_key"]) for r in rows] == [(rid, 71.0, "2026-11-22:seeds")]
+    record_run(db, *_docs("2026-11-23T07:40:00Z", {"a": 60.0, "b": 80.0}), run_key="2026-11-23:seeds")
+    assert _count(db, "runs") == 2
+
+
+def test_cached_results_returns_what_was_stored(db: str) -> None:
+    fdoc, sdoc = _docs("2026-11-21T07:40:00Z", {"a": 62.5, "b": 80.0})
+    record_run(db, fdoc, sdoc)
+    newer = _docs("2026-11-22T07:40:00Z", {"a": 64.0, "b": 80.0})
+    record_run(db, *newer)
+    other_suites = _docs("2026-11-23T07:40:00Z", {"a": 10.0, "b": 10.0}, suites_hash="S2")
+    record_run(db, *other_suites)
+    keys = [
+        ("a", "sha-a", "S1"),
+        ("b", "sha-b", "S1"),
+        ("a", "sha-changed", "S1"),
+        ("a", "sha-a", "S3"),
+        ("c", "", "S1"),
+    ]
+    hits = cached_results(db, keys)
+    assert set(hits) == {("a", "sha-a", "S1"), ("b", "sha-b", "S1")}
+    a = hits[("a", "sha-a", "S1")]
+    assert a["score"]["score"] == 64.0 and a["started"] == "2026-11-22T07:40:00Z"  # most recent S1 run
+    assert a["source"] == fdoc["sources"][0]
+    assert [f["id"] for f in a["findings"]] == ["f1"] and a["findings"][0]["evidence"] == "dup\x00text"
+    assert hits[("b", "sha-b", "S1")]["findings"][0]["suppressed"] is True
+    assert cached_results(db, [("a", "sha-a", "S2")])[("a", "sha-a", "S2")]["score"]["score"] == 10.0
+    assert cached_results(db, []) == {}
+
+
+def test_suites_hash_argument_overrides_doc(db: str) -> None:
+    fdoc, sdoc = _docs("2026-11-21T07:40:00Z", {"a": 62.5, "b": 80.0})
+    del fdoc["run"]["suites_hash"]
+    record_run(db, fdoc, sdoc, suites_hash="X")
+    assert set(cached_results(db, [("a", "sha-a", "X")])) == {("a", "sha-a", "X")}
+
+
+def test_migrations_are_idempotent(db: str) -> None:
+    assert ensure_schema(db) == history.LATEST
+    record_run(db, *_docs("2026-11-21T07:40:00Z", {"a": 62.5, "b": 80.0}))
+    assert ensure_schema(db) == history.LATEST
+    assert ensure_schema(db) == history.LATEST
+    engine = create_engine(history.to_url(db))
+    try:
+        with engine.connect() as conn:
+            versions = [r.version for r in conn.execute(select(history.schema_version.c.version))]
+    finally:
+        engine.dispose()
+    assert versions == [m[0] for m in history.MIGRATIONS]
+    assert _count(db, "runs") == 1
+
+
+def test_newer_schema_is_refused(db: str) -> None:
+    ensure_schema(db)
+    engine = create_engine(history.to_url(db))
+    with engine.begin() as conn:
+        conn.execute(
+            history.schema_version.insert().values(
+                version=history.LATEST + 1, description="future", applied="x"
+            )
+        )
+    engine.dispose()
+    with pytest.raises(HistoryError, match="newer than this auditor"):
+        record_run(db, *_docs("2026-11-21T07:40:00Z", {"a": 1.0}))
+
+
+def test_record_is_one_transaction(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    record_run(db, *_docs("2026-11-21T07:40:00Z", {"a": 62.5}), run_key="k")
+
+    def boom(run_id: int, f: dict) -> dict:
+        raise RuntimeError("mid-run failure")
+
+    monkeypatch.setattr(history, "_finding_row", boom)
+    with pytest.raises(RuntimeError):
+        record_run(db, *_docs("2026-11-22T07:40:00Z", {"a": 1.0}), run_key="k")
+    assert _count(db, "runs") == 1 and _count(db, "findings") == 2  # the earlier run survived intact
+    assert [r["score"] for r in score_history(db) if r["source"] == "a"] == [62.5]
+
+
+def test_empty_database_reads_empty(db: str) -> None:
+    ensure_schema(db)
+    assert score_history(db) == []
+    assert cached_results(db, [("a", "sha-a", "S1")]) == {}
+
+
+# ---------------------------------------------------------------- errors and helpers (no server needed)
+
+
+def test_missing_sqlite_file(tmp_path: Path) -> None:
+    with pytest.raises(HistoryError, match="no history database"):
+        score_history(str(tmp_path / "none.sqlite"))
+    assert cached_results(str(tmp_path / "none.sqlite"), [("a", "h", "s")]) == {}
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    "url, needle",
+    [
+        ("nosuchdialect://u@host/db", "unsupported database URL"),
+        (
+            "postgresql://u:secret@127.0.0.1:1/db",
+            "history database postgresql+psycopg://u:***@127.0.0.1:1/db",
+        ),
+        ("post gres://u@host/db", "invalid database URL"),
+        ("postgresql://u:secret@host:port/db", "invalid database URL 'postgresql://u:***@host:port/db'"),
+    ],
+)
+def test_bad_url_or_unreachable_server(url: str, needle: str) -> None:
+    with pytest.raises(HistoryError) as err:
+        record_run(url, *_docs("2026-11-21T07:40:00Z", {"a": 1.0}))
+    assert needle in str(err.value) and "secret" not in str(err.value)
+
+
+def test_unusable_sqlite_files(tmp_path: Path) -> None:
+    with pytest.raises(HistoryError):
+        record_run(str(tmp_path), *_docs("2026-11-21T07:40:00Z", {"a": 1.0}))  # a directory
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HistoryError, match="junk.sqlite"):
+        score_history(str(junk))
+
+
+def test_to_url() -> None:
+    assert history.to_url("postgres://u@h/d").drivername == "postgresql+psycopg"
+    assert history.to_url("postgresql://u@h/d").drivername == "postgresql+psycopg"
+    assert history.to_url("postgresql+psycopg://u@h/d").drivername == "postgresql+psycopg"
+    url = history.to_url("reports/history.sqlite")
+    assert url.get_backend_name() == "sqlite" and url.database == "reports/history.sqlite"
+
+
+def test_format_history_rows() -> None:
+    rows = [
+        {
+            "run": i,
+            "started": f"2026-11-{i:02d}",
+            "source": "001_f3a0",
+            "story": "seeds",
+            "score": s,
+            "grade": "C",
+        }
+        for i, s in enumerate([62.5, 58.0, 71.0], start=1)
+    ]
+    rows.append({"run": 1, "started": "x", "source": "bad", "story": "seeds", "score": None, "grade": None})
+    text = format_history(copy.deepcopy(rows))
+    assert text.splitlines() == ["001_f3a0  62.5 → 58.0 → 71.0  ▲ +13.0  (C)", "bad       —"]
+    many = [dict(rows[0], run=i, score=float(i)) for i in range(15)]
+    assert format_history(many, last=3).startswith("001_f3a0  … 12.0 → 13.0 → 14.0  ▲ +1.0")
+    assert format_history([]) == "no runs recorded\n"

@@ -1,0 +1,62 @@
+"""Segmentation: exact offsets, lines, and a splitter that survives abbreviations and figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from auditor.segment import LineIndex, Segmenter, segment
+
+
+def split(text: str) -> list[str]:
+    seg = Segmenter()
+    return [text[s:e] for s, e in seg.sentences(text, 0, len(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The U.S. government sued. It lost.", ["The U.S. government sued.", "It lost."]),
+        ("It was filed on Jan. 21 in court. Nobody came.", ["It was filed on Jan. 21 in court.", "Nobody came."]),
+        ("They paid $6.6 million. Then $6.625 million.", ["They paid $6.6 million.", "Then $6.625 million."]),
+        ("Rule No. 5 applies. Mr. Smith agreed.", ["Rule No. 5 applies.", "Mr. Smith agreed."]),
+        ('"We will appeal." The firm said so.', ['"We will appeal."', "The firm said so."]),
+        ("He said “it is over.” Then left!", ["He said “it is over.”", "Then left!"]),
+        ("Is it true? Yes. 2024 was a record year.", ["Is it true?", "Yes.", "2024 was a record year."]),
+        ("J. K. Rowling wrote it. Fans cheered.", ["J. K. Rowling wrote it.", "Fans cheered."]),
+    ],
+)
+def test_sentence_splitter(text, expected):
+    assert split(text) == expected
+
+
+def test_bullets_and_lines_are_exact():
+    text = "Title here\n- first point\n- 2 min read\n\nBody one. Body two.\r\nLast line"
+    sources = pd.DataFrame([{"source": "a", "story": "s", "status": "audited", "text": text}])
+    paras, sents = segment(sources)
+    assert paras["text"].tolist() == ["Title here", "first point", "2 min read", "Body one. Body two.", "Last line"]
+    assert paras["is_bullet"].tolist() == [False, True, True, False, False]
+    for frame in (paras, sents):
+        for start, end, body in zip(frame["start"], frame["end"], frame["text"], strict=True):
+            assert text[start:end] == body
+    assert sents.loc[sents["text"] == "Body two.", "line"].item() == 5
+    assert sents.loc[sents["text"] == "Last line", "line"].item() == 6
+    assert sents["row_id"].is_unique
+
+
+def test_hard_wrapped_prose_is_one_paragraph_per_block():
+    para = ("This paragraph was wrapped by an editor at a fixed width so that every\n"
+            "line stays short, but the sentences run on across the line breaks and\n"
+            "must stay whole.")
+    text = "\n\n".join([para] * 3)
+    sources = pd.DataFrame([{"source": "a", "story": "s", "status": "audited", "text": text}])
+    paras, sents = segment(sources)
+    assert len(paras) == 3
+    assert paras["line"].tolist() == [1, 5, 9] and paras["end_line"].tolist() == [3, 7, 11]
+    assert sents["text"].iloc[0].endswith("must stay whole.")
+
+
+def test_line_index():
+    idx = LineIndex("ab\ncd\r\nef")
+    assert [idx.line(i) for i in (0, 2, 3, 5, 7, 8)] == [1, 1, 2, 2, 3, 3]
+    assert idx.end_line(3, 9) == 3
