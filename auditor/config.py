@@ -108,6 +108,18 @@ def _validate_scoring(path: Path, scoring: dict) -> None:
             raise ConfigError(path, f"components.{name}.max_points must be a number")
 
 
+def _check_word_lists(path: Path, value: Any, where: str = "") -> None:
+    """YAML reads bare no/yes/on/off as booleans: inside word lists that is always a mistake."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_word_lists(path, item, f"{where}{key}.")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, bool):
+                raise ConfigError(path, f"{where}[{i}] was read as the boolean {item}: quote the word")
+            _check_word_lists(path, item, f"{where}[{i}].")
+
+
 def _load_lexicons(folder: Path) -> dict[str, Any]:
     lexicons: dict[str, Any] = {}
     if not folder.is_dir():
@@ -115,6 +127,7 @@ def _load_lexicons(folder: Path) -> dict[str, Any]:
     for path in sorted(folder.glob("*.yaml")):
         data = _read_yaml(path)
         _check_regexes(path, data)
+        _check_word_lists(path, data)
         lexicons[path.stem] = data
     return lexicons
 

@@ -199,7 +199,8 @@ def _finding(config: Config, failure: Failure, row: dict, locator: Locator, seen
     values = {**row, "evidence": _short(place["evidence"]), "line": place["line"],
               "related_lines": ", ".join(f"{r['source']}:{r['line']}" if r["source"] != row["source"]
                                          else f"line {r['line']}-{r['end_line']}" for r in related),
-              "related_evidence": "; ".join(_short(r["evidence"], 60) for r in related)}
+              "related_evidence": "; ".join(_short(r["evidence"], 60) for r in related),
+              "related_evidence_hint": "".join(f"; {r['source']} line {r['line']}: \"{_short(r['evidence'], 60)}\"" for r in related[:1])}
     message = _render(failure.message, values, str(config.suite_paths[failure.suite]))
     context = locator.context(row["source"], int(row["start"]), int(row["end"]))
     key = (failure.check, row["source"], place["evidence"].lower(), context.lower())

@@ -2,12 +2,17 @@
 
 Use from a test module:
 
-    from pg_server import running_postgres
+    from pg_server import postgres_server
 
     @pytest.fixture(scope="module")
-    def pg_url():
-        with running_postgres() as url:
-            yield url
+    def pg():
+        with postgres_server() as server:
+            yield server
+
+    def test_x(pg):
+        url = pg.fresh_schema_url()   # isolated: a new empty schema per call (~15 ms)
+
+(`running_postgres()` yields just the URL of one database.)
 
 Skips when no PostgreSQL binaries are found, unless the environment variable CI is set (then it
 fails): install them with `scripts/system-deps.sh`. PostgreSQL refuses to run as root, so as
@@ -140,6 +145,12 @@ class _Server:
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+
+    def fresh_schema_url(self) -> str:
+        """URL of the test database whose search_path is a new empty schema (much faster than createdb)."""
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        self.run("psql", "-d", DB_NAME, "-q", "-v", "ON_ERROR_STOP=1", "-c", f"CREATE SCHEMA {name}")
+        return f"postgresql://{DB_USER}@127.0.0.1:{self.port}/{DB_NAME}?options=-csearch_path%3D{name}"
 
     def create_database(self, name: str | None = None) -> str:
         """A fresh empty database on this server; returns its URL."""

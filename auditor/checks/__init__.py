@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..corpus import Corpus
-from . import boilerplate, duplicates, punctuation, repetition
+from . import boilerplate, confusion, duplicates, garble, punctuation, repetition
 
 Detector = Callable[[Corpus], pd.DataFrame]
 
@@ -20,6 +20,8 @@ DETECTORS: dict[str, Detector] = {
     "repeated_word": repetition.detect,
     "unbalanced_punctuation": punctuation.detect,
     "boilerplate": boilerplate.detect,
+    "garbled_text": garble.detect,
+    "term_confusion": confusion.detect,
 }
 
 

@@ -57,6 +57,8 @@ _SCALES: dict[str, tuple[str, int]] = {
     "b": ("billion", 9),
     "trillion": ("trillion", 12), "tn": ("trillion", 12), "trn": ("trillion", 12), "T": ("trillion", 12),
     "lakh": ("lakh", 5), "lakhs": ("lakh", 5), "crore": ("crore", 7), "crores": ("crore", 7), "cr": ("crore", 7),
+    "lakh crore": ("lakh crore", 12), "lakh crores": ("lakh crore", 12), "Mio": ("million", 6),
+    "Mio.": ("million", 6), "Mrd": ("billion", 9), "Mrd.": ("billion", 9),
 }
 _AMBIGUOUS_SCALES = frozenset({"k", "K", "m", "M", "B", "b", "T"})
 
@@ -286,8 +288,8 @@ _FIG_RE = re.compile(
         (?={_SP}+(?:thousand|million|billion|trillion)\b(?!-))
     )
     (?:
-        (?P<ssp>{_SP}|-)?(?P<scale>thousand|million|billion|trillion|lakhs?|crores?)(?![A-Za-z])
-      | {_SP}?(?P<scale2>bn|mn|mln|bln|tn|trn|cr|mio)(?![A-Za-z0-9])
+        (?P<ssp>{_SP}|-)?(?P<scale>thousand|million|billion|trillion|lakh{_SP}+crores?|lakhs?|crores?)(?![A-Za-z])
+      | {_SP}?(?P<scale2>bn|mn|mln|bln|tn|trn|cr|mio|Mio\.?|Mrd\.?)(?![A-Za-z0-9])
       | (?P<scale3>MM|k|K|m|M|B|b|T)(?![A-Za-z0-9²³])
     )?
     (?:(?P<psp>{_SP}|-)?(?P<post>{_alt(list(_POST))}))?
@@ -323,11 +325,11 @@ _MONTH_BEFORE_RE = re.compile(
     rf"|July|August|September|October|November|December)\.?{_SP}*(?:the{_SP}+)?$"
 )
 _MONTH_AFTER_RE = re.compile(
-    rf"(?:st|nd|rd|th)?(?:{_SP}*[-–]{_SP}*\d{{1,2}})?{_SP}+(?:of{_SP}+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug"
-    rf"|Sep|Oct|Nov|Dec)[a-z]*\b"
+    rf"(?:{_SP}*[-–]{_SP}*\d{{1,2}})?{_SP}+(?:of{_SP}+)?(?:January|February|March|April|June|July|August"
+    rf"|September|October|November|December|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
 )
-_TIME_AFTER_RE = re.compile(rf"{_SP}?(?:[ap]\.?m\b\.?|[AP]M\b|GMT\b|UTC\b|hrs\b|o'clock|o’clock)")
-_WORDS_RE = re.compile(rf"(?:{_SP}+|-)([A-Za-z][A-Za-z'’&-]*)")
+_TIME_AFTER_RE = re.compile(rf"{_SP}?(?:[ap]\.?m\b\.?|[AP]M\b|GMT\b|UTC\b|o'clock|o’clock)")
+_WORDS_RE = re.compile(rf"(?:{_SP}+|-)([^\W\d_](?:[^\W\d_]|['’&-](?=[^\W\d_]))*['’]?)(?![\w])")
 _RANGE_RE = re.compile(rf"{_SP}*(?:-|–|—|to|and){_SP}*$")
 _NEG_RE = re.compile(r"(?:^|(?<=[\s(]))[-−]$")
 
@@ -395,10 +397,10 @@ def _is_plural(word: str) -> bool:
     return w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
 
 
-def _noun_phrase(text: str, pos: int, money: bool) -> list[str]:
-    """Up to three words after ``pos`` forming the noun phrase the figure counts or prices."""
+def _noun_phrase(text: str, pos: int, money: bool) -> tuple[list[str], bool]:
+    """Up to three words after ``pos`` naming what the figure counts or prices; True when hyphen-joined."""
     words: list[str] = []
-    first = True
+    hyphen = False
     while len(words) < 3:
         m = _WORDS_RE.match(text, pos)
         if m is None:
@@ -406,23 +408,29 @@ def _noun_phrase(text: str, pos: int, money: bool) -> list[str]:
         word = m.group(1)
         low = word.lower()
         if low in _STOP:
-            if first and money and low in ("in", "of", "per"):
+            if not words and money and low in ("in", "of", "per") and pos == m.start():
                 if low == "per":
                     words.append(word)
-                pos, first = m.end(), False
+                pos = m.end()
                 continue
             break
+        if not words:
+            hyphen = text[m.start()] == "-"
+        elif low.endswith("ed") and len(low) > 4:
+            break  # "a fine followed", "a settlement reached"
         words.append(word)
-        pos, first = m.end(), False
+        pos = m.end()
         if _is_plural(word):
             break
-    return words
+    return words, hyphen
 
 
-def _count_unit(words: list[str]) -> str:
+def _count_unit(words: list[str], hyphen: bool) -> str:
     content = [w for w in words if w.lower() != "per"]
     if not content:
         return ""
+    if hyphen:
+        return _singular(content[0])
     for w in content:
         if _is_plural(w):
             return _singular(w)
@@ -459,7 +467,7 @@ def _prev_word(text: str, start: int) -> str:
     return m.group("w") if m else ""
 
 
-def _is_label_or_name(text: str, start: int) -> bool:
+def _is_label_or_name(text: str, start: int, end: int) -> bool:
     """A bare number right after a label ("Section 230") or a capitalised name ("Windows 11")."""
     window = text[max(0, start - 40):start]
     if _LABEL_GLUED_RE.search(window.rstrip()):
@@ -472,6 +480,9 @@ def _is_label_or_name(text: str, start: int) -> bool:
         return True
     if low in _FUNCTION_CAPS:
         return False
+    if low.endswith(("'s", "’s", "s'", "s’")):  # "the EU's 27 member states", not "Boeing's 787 Dreamliner"
+        nxt = _WORDS_RE.match(text, end)
+        return nxt is not None and nxt.group(1)[0].isupper()
     return any(c.isupper() for c in word)
 
 
@@ -482,7 +493,7 @@ def _is_list_marker(text: str, start: int, end: int) -> bool:
     return len(nxt) == 2 and nxt[0] in ".)" and nxt[1].isspace()
 
 
-def _glued_reject(text: str, start: int, end: int) -> bool:
+def _glued_reject(text: str, start: int, end: int, bare: bool) -> bool:
     """Numbers that are part of codes, dates, versions, ordinals or times."""
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
@@ -491,7 +502,7 @@ def _glued_reject(text: str, start: int, end: int) -> bool:
         return True
     if before in "-‐" and start >= 2 and text[start - 2].isalpha():
         return True  # COVID-19
-    if before in "([" and after in ")]" and after2 != "%":
+    if bare and before in "([" and after in ")]":
         return end - start <= 2  # citation markers [1], (2)
     return False
 
@@ -513,7 +524,7 @@ def _candidate(text: str, m: re.Match[str]) -> _Raw | None:
         post, end = None, m.start("post") - len(m.group("psp") or "")
     num_end = m.end("num") if m.group("num") else m.end("word")
     tail = end if (post or scale) else num_end
-    if m.group("num") and _glued_reject(text, m.start("num"), tail):
+    if m.group("num") and _glued_reject(text, m.start("num"), tail, tail == num_end):
         return None
     sign = 1
     if cur is None and _NEG_RE.search(text, max(0, start - 2), start):
@@ -524,7 +535,7 @@ def _candidate(text: str, m: re.Match[str]) -> _Raw | None:
 def _reject_bare(text: str, raw: _Raw, digits: str) -> bool:
     """Rules for numbers without currency, unit, percent or scale."""
     s, e = raw.m.start("num"), raw.m.end("num")
-    if _MONTH_BEFORE_RE.search(text, max(0, s - 14), s) or _MONTH_AFTER_RE.match(text, e):
+    if len(digits) <= 2 and (_MONTH_BEFORE_RE.search(text, max(0, s - 14), s) or _MONTH_AFTER_RE.match(text, e)):
         return True
     if _TIME_AFTER_RE.match(text, e):
         return True
@@ -532,7 +543,7 @@ def _reject_bare(text: str, raw: _Raw, digits: str) -> bool:
         return True
     if digits.isdigit() and len(digits) >= 9:
         return True
-    return _is_list_marker(text, s, e) or _is_label_or_name(text, s)
+    return _is_list_marker(text, s, e) or _is_label_or_name(text, s, e)
 
 
 def _qualifier(text: str, start: int) -> str:
@@ -555,9 +566,10 @@ def _resolve_scale(text: str, raw: _Raw, kind_hint: str | None) -> tuple[str, in
     """Scale name and power; "metre" when a glued m means metres; "reject" for 4K-like codes."""
     if raw.scale is None:
         return None
-    if raw.scale not in _AMBIGUOUS_SCALES or raw.cur is not None or kind_hint == "money":
-        return _SCALES[raw.scale]
-    words = _noun_phrase(text, raw.end, False)
+    key = re.sub(r"\s+", " ", raw.scale)
+    if key not in _AMBIGUOUS_SCALES or raw.cur is not None or kind_hint == "money":
+        return _SCALES[key]
+    words, _ = _noun_phrase(text, raw.end, False)
     plural = any(_is_plural(w) for w in words)
     if kind_hint == "quantity" or plural:
         if raw.scale in ("k", "K") and len(raw.m.group("num") or "") < 2:
@@ -585,19 +597,24 @@ def _convert(text: str, raw: _Raw, qualifier: str) -> Figure | None:
         zeros = 0
     else:
         digits_s, zeros = _WORD_NUMBERS[re.sub(r"\s+", " ", m.group("word").lower())]
-        value, decimals, sig = Decimal(digits_s) * (10 ** zeros), -zeros, len(digits_s.replace("0.", ""))
+        value = Decimal(digits_s) * (10 ** zeros)
+        decimals = len(digits_s.partition(".")[2]) - zeros
+        sig = len(digits_s.replace("0.", ""))
     assert isinstance(scale, tuple) or scale is None
     power = scale[1] if scale else 0
     kind, unit, upower = unit_override or info or ("count", "", 0)
     if raw.cur is not None:
+        if info is not None and info[0] == "quantity" and raw.post in ("m", "M") and scale is None:
+            scale = _SCALES["m"]  # "£2.5 m"
+            power = 6
         kind, unit = "money", _CUR_PREFIX[re.sub(r"\s+", " ", raw.cur)]
         upower = 0
     total_power = power + upower
     value = value * raw.sign * (Decimal(10) ** total_power)
     precision = Decimal(10) ** (total_power - decimals)
-    words = _noun_phrase(text, raw.end, kind == "money")
+    words, hyphen = _noun_phrase(text, raw.end, kind == "money")
     if kind == "count":
-        unit = _count_unit(words)
+        unit = _count_unit(words, hyphen)
     return Figure(
         start=raw.start, end=raw.end, text=text[raw.start:raw.end], kind=kind, value=float(value),
         unit=unit, qualifier=qualifier, precision=float(precision), sig_digits=sig,
@@ -605,19 +622,24 @@ def _convert(text: str, raw: _Raw, qualifier: str) -> Figure | None:
     )
 
 
+def _is_range(text: str, a: _Raw, b: _Raw) -> bool:
+    return b.start - a.end <= 6 and _RANGE_RE.match(text, a.end, b.start) is not None
+
+
 def _borrow(raws: list[_Raw], text: str) -> None:
-    """Ranges: "5-10%", "between $5 and $6 billion" -> the first end takes the second's scale/unit."""
+    """Ranges: "5-10%", "between $5 and $6 billion", "$5-6 billion" share the scale, unit and currency."""
     for a, b in zip(raws, raws[1:], strict=False):
-        if a.post is not None or b.start - a.end > 6:
-            continue
-        if not _RANGE_RE.match(text[a.end:b.start]) or _RANGE_RE.match(text[a.end:b.start]).end() != b.start - a.end:
+        num = a.m.group("num") or ""
+        if a.post is not None or not _is_range(text, a, b) or (num.isdigit() and len(num) == 4):
             continue
         if a.scale is None and b.scale is not None and b.scale not in _AMBIGUOUS_SCALES:
             a.scale = b.scale
         if a.cur is None and b.post is not None:
             a.post = b.post
-        if a.cur is None and a.post is None and b.cur is not None and a.m.group("num"):
+        elif a.cur is None and b.cur is not None and a.m.group("num"):
             a.cur = b.cur
+        elif a.cur is not None and b.cur is None and b.post is None:
+            b.cur = a.cur
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -647,7 +669,7 @@ def _finish(text: str, raw: _Raw) -> Figure | None:
         if _reject_bare(text, raw, digits):
             return None
         if _is_year(raw, digits):
-            words = _noun_phrase(text, raw.end, False)
+            words, _ = _noun_phrase(text, raw.end, False)
             if not (qualifier and words and _is_plural(words[0])):
                 return None
     return _convert(text, raw, qualifier)

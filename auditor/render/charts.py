@@ -54,8 +54,15 @@ def _score(value: Any) -> float | None:
 def _sorted_scores(scores_doc: dict) -> list[dict]:
     """Scored source entries, weakest first (unscored ones last)."""
     entries = [e for e in scores_doc.get("sources") or [] if isinstance(e, dict)]
-    return sorted(entries, key=lambda e: (_score(e.get("score")) is None, _score(e.get("score")) or 0.0,
-                                          str(e.get("story")), str(e.get("source"))))
+    return sorted(
+        entries,
+        key=lambda e: (
+            _score(e.get("score")) is None,
+            _score(e.get("score")) or 0.0,
+            str(e.get("story")),
+            str(e.get("source")),
+        ),
+    )
 
 
 def _label(entry: dict, multi_story: bool, width: int = 38) -> str:
@@ -93,8 +100,9 @@ def _to_svg(fig: Any, name: str, title: str) -> str:
     rc = {"svg.hashsalt": f"auditor-{name}", "svg.fonttype": "none", "svg.id": None}
     try:
         with matplotlib.rc_context(rc):
-            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None,
-                                                      "Type": None})
+            fig.savefig(
+                buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None}
+            )
     finally:
         fig.clear()
     svg = _SVG_PROLOG.sub("", buf.getvalue(), count=1)
@@ -137,8 +145,14 @@ def scores_chart(scores_doc: dict) -> str:
     ypos = list(range(len(entries)))
     ax.barh(ypos, values, color=colours, height=0.7)
     for y, value, entry in zip(ypos, values, entries, strict=True):
-        ax.text(min(value, 100) + 1, y, _plain(f"{value:.1f} {entry.get('grade') or ''}".strip()),
-                va="center", fontsize=8, color="#333333")
+        ax.text(
+            min(value, 100) + 1,
+            y,
+            _plain(f"{value:.1f} {entry.get('grade') or ''}".strip()),
+            va="center",
+            fontsize=8,
+            color="#333333",
+        )
     ax.set_yticks(ypos, labels)
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
@@ -164,8 +178,11 @@ def _heatmap_rows(findings_doc: dict, scores_doc: dict, counts: Counter[tuple[st
     """Sources for the heatmap rows: scored ones weakest first, then unscored ones with findings."""
     rows = _sorted_scores(scores_doc)
     seen = {str(e.get("source")) for e in rows}
-    story_of = {str(f.get("source")): f.get("story") for f in findings_doc.get("findings") or []
-                if isinstance(f, dict)}
+    story_of = {
+        str(f.get("source")): f.get("story")
+        for f in findings_doc.get("findings") or []
+        if isinstance(f, dict)
+    }
     extra = sorted({src for src, _ in counts} - seen)
     rows += [{"source": src, "story": story_of.get(src)} for src in extra]
     return rows
@@ -191,8 +208,13 @@ def heatmap_chart(findings_doc: dict, scores_doc: dict) -> str:
     mesh = ax.pcolormesh(matrix, cmap="OrRd", vmin=0, vmax=peak, edgecolors="white", linewidth=0.8)
     _annotate_cells(ax, matrix, peak)
     ax.set_yticks([i + 0.5 for i in range(len(rows))], [_label(r, multi) for r in rows])
-    ax.set_xticks([i + 0.5 for i in range(len(kinds))], [_plain(k) for k in kinds],
-                  rotation=40, ha="right", rotation_mode="anchor")
+    ax.set_xticks(
+        [i + 0.5 for i in range(len(kinds))],
+        [_plain(k) for k in kinds],
+        rotation=40,
+        ha="right",
+        rotation_mode="anchor",
+    )
     ax.invert_yaxis()
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
@@ -240,12 +262,23 @@ def trend_chart(history: list[dict] | None) -> str:
     for story, source in keys:
         points = sorted(series[(story, source)].items())
         label = _label({"story": story, "source": source}, multi, width=30)
-        ax.plot([index[r] for r, _ in points], [s for _, s in points], marker="o", markersize=3,
-                linewidth=1.4, label=label)
+        ax.plot(
+            [index[r] for r, _ in points],
+            [s for _, s in points],
+            marker="o",
+            markersize=3,
+            linewidth=1.4,
+            label=label,
+        )
     step = max(1, len(runs) // 8)
     ticks = list(range(0, len(runs), step))
-    ax.set_xticks(ticks, [_plain(runs[i][:16].replace("T", " ")) for i in ticks],
-                  rotation=30, ha="right", rotation_mode="anchor")
+    ax.set_xticks(
+        ticks,
+        [_plain(runs[i][:16].replace("T", " ")) for i in ticks],
+        rotation=30,
+        ha="right",
+        rotation_mode="anchor",
+    )
     ax.set_ylim(0, 105)
     ax.set_ylabel("score", fontsize=8)
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.6)

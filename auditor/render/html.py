@@ -30,12 +30,18 @@ CARDS_OPEN = 12
 CONTEXT_SIDE = 600
 """Most characters of context shown on each side of a flagged span."""
 
-_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
-                 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_JSON_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 _NEWLINE = re.compile("\n")
 
 
 # ---------------------------------------------------------------- text geometry
+
 
 @dataclass
 class SourceText:
@@ -65,14 +71,19 @@ class SourceText:
         return self.starts[line - 1], self.line_end(last - 1)
 
 
-def resolve_span(src: SourceText | None, span: Any, evidence: str, line: Any = None,
-                 end_line: Any = None) -> tuple[int, int] | None:
+def resolve_span(
+    src: SourceText | None, span: Any, evidence: str, line: Any = None, end_line: Any = None
+) -> tuple[int, int] | None:
     """A valid ``(start, end)`` inside the text: the given span, else the evidence, else the lines."""
     if src is None:
         return None
     size = len(src.text)
-    if (isinstance(span, list | tuple) and len(span) == 2 and all(_is_int(v) for v in span)
-            and 0 <= span[0] <= span[1] <= size):
+    if (
+        isinstance(span, list | tuple)
+        and len(span) == 2
+        and all(_is_int(v) for v in span)
+        and 0 <= span[0] <= span[1] <= size
+    ):
         start, end = int(span[0]), int(span[1])
         return (start, end) if end > start else (start, min(start + 1, size))
     if evidence:
@@ -149,6 +160,7 @@ def _is_int(value: Any) -> bool:
 
 # ---------------------------------------------------------------- data model
 
+
 def _num(value: Any) -> float | None:
     """A finite float, or None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -188,7 +200,9 @@ class Registry:
         key = _str(name)
         if key not in self.index:
             self.index[key] = len(self.sources)
-            self.sources.append({"id": key, "story": self.story(story), "status": "unknown"})
+            self.sources.append(
+                {"id": key, "story": self.story(story), "status": "unknown", "score": None, "grade": ""}
+            )
         entry = self.sources[self.index[key]]
         for name_, value in meta.items():
             if value is not None and entry.get(name_) in (None, "unknown"):
@@ -200,10 +214,17 @@ def _register_sources(reg: Registry, findings_doc: dict, scores_doc: dict) -> No
     """Register every source named by the findings, scores and findings' related entries."""
     for entry in findings_doc.get("sources") or []:
         if isinstance(entry, dict):
-            reg.source(entry.get("source"), entry.get("story"), status=_str(entry.get("status")) or "unknown",
-                       title=entry.get("title"), published=entry.get("published"),
-                       outlet=entry.get("outlet"), url=entry.get("url"), path=entry.get("path"),
-                       reason=entry.get("reason"))
+            reg.source(
+                entry.get("source"),
+                entry.get("story"),
+                status=_str(entry.get("status")) or "unknown",
+                title=entry.get("title"),
+                published=entry.get("published"),
+                outlet=entry.get("outlet"),
+                url=entry.get("url"),
+                path=entry.get("path"),
+                reason=entry.get("reason"),
+            )
     for entry in scores_doc.get("sources") or []:
         if isinstance(entry, dict):
             reg.source(entry.get("source"), entry.get("story"))
@@ -212,26 +233,40 @@ def _register_sources(reg: Registry, findings_doc: dict, scores_doc: dict) -> No
             reg.source(finding.get("source"), finding.get("story"))
             for rel in finding.get("related") or []:
                 if isinstance(rel, dict):
-                    reg.source(rel.get("source", finding.get("source")), rel.get("story", finding.get("story")))
+                    reg.source(
+                        rel.get("source", finding.get("source")), rel.get("story", finding.get("story"))
+                    )
 
 
-def _finding_record(finding: dict, number: int, reg: Registry,
-                    text_of: Any) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
+def _finding_record(
+    finding: dict, number: int, reg: Registry, text_of: Any
+) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
     """JSON record of one finding and its ``(source, start, end, tag)`` marks."""
     src = reg.index[_str(finding.get("source"))]
     evidence = _str(finding.get("evidence"))
     geometry = text_of(src)
     span = resolve_span(geometry, finding.get("span"), evidence, finding.get("line"), finding.get("end_line"))
     marks = [(src, span[0], span[1], number)] if span else []
-    line = finding.get("line") if _is_int(finding.get("line")) else (geometry.line_of(span[0]) if span else None)
+    line = (
+        finding.get("line") if _is_int(finding.get("line")) else (geometry.line_of(span[0]) if span else None)
+    )
     record = {
-        "id": _str(finding.get("id")) or f"#{number}", "kind": _str(finding.get("kind")) or "unknown",
-        "sub": _str(finding.get("subkind")), "check": _str(finding.get("check")),
-        "sev": _str(finding.get("severity")) or "info", "rank": severity_rank(finding.get("severity")),
-        "src": src, "story": reg.sources[src]["story"], "line": line,
+        "id": _str(finding.get("id")) or f"#{number}",
+        "kind": _str(finding.get("kind")) or "unknown",
+        "sub": _str(finding.get("subkind")),
+        "check": _str(finding.get("check")),
+        "sev": _str(finding.get("severity")) or "info",
+        "rank": severity_rank(finding.get("severity")),
+        "src": src,
+        "story": reg.sources[src]["story"],
+        "line": line,
         "end": finding.get("end_line") if _is_int(finding.get("end_line")) else line,
-        "span": list(span) if span else None, "ctx": context_window(geometry, span) if span else None,
-        "ev": evidence, "msg": _str(finding.get("message")), "sup": bool(finding.get("suppressed")), "rel": [],
+        "span": list(span) if span else None,
+        "ctx": context_window(geometry, span) if span else None,
+        "ev": evidence,
+        "msg": _str(finding.get("message")),
+        "sup": bool(finding.get("suppressed")),
+        "rel": [],
     }
     for rel in finding.get("related") or []:
         if isinstance(rel, dict):
@@ -241,17 +276,23 @@ def _finding_record(finding: dict, number: int, reg: Registry,
     return record, marks
 
 
-def _related_record(rel: dict, finding: dict, number: int, reg: Registry,
-                    text_of: Any) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
+def _related_record(
+    rel: dict, finding: dict, number: int, reg: Registry, text_of: Any
+) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
     """JSON record of a related location; its mark is tagged ``-(number + 1)``."""
     src = reg.index[_str(rel.get("source", finding.get("source")))]
     geometry = text_of(src)
     evidence = _str(rel.get("evidence"))
     span = resolve_span(geometry, rel.get("span"), evidence, rel.get("line"), rel.get("end_line"))
     line = rel.get("line") if _is_int(rel.get("line")) else (geometry.line_of(span[0]) if span else None)
-    record = {"src": src, "line": line, "end": rel.get("end_line") if _is_int(rel.get("end_line")) else line,
-              "span": list(span) if span else None, "ctx": context_window(geometry, span) if span else None,
-              "ev": evidence}
+    record = {
+        "src": src,
+        "line": line,
+        "end": rel.get("end_line") if _is_int(rel.get("end_line")) else line,
+        "span": list(span) if span else None,
+        "ctx": context_window(geometry, span) if span else None,
+        "ev": evidence,
+    }
     return record, ([(src, span[0], span[1], -(number + 1))] if span else [])
 
 
@@ -282,8 +323,9 @@ def build_data(findings_doc: dict, scores_doc: dict, texts: dict[str, str]) -> d
     return {
         "stories": reg.stories,
         "sources": reg.sources,
-        "texts": [texts.get(meta["id"]) if isinstance(texts.get(meta["id"]), str) else None
-                  for meta in reg.sources],
+        "texts": [
+            texts.get(meta["id"]) if isinstance(texts.get(meta["id"]), str) else None for meta in reg.sources
+        ],
         "marks": [segments(intervals.get(i, [])) for i in range(len(reg.sources))],
         "findings": findings,
         "kinds": sorted({f["kind"] for f in findings}),
@@ -291,6 +333,7 @@ def build_data(findings_doc: dict, scores_doc: dict, texts: dict[str, str]) -> d
 
 
 # ---------------------------------------------------------------- page model
+
 
 def _components(entry: dict) -> list[dict[str, Any]]:
     """Score components as bar rows (name, points, max, percentage, detail)."""
@@ -300,8 +343,16 @@ def _components(entry: dict) -> list[dict[str, Any]]:
             continue
         points, top = _num(comp.get("points")), _num(comp.get("max"))
         pct = max(0.0, min(100.0, 100.0 * points / top)) if points is not None and top else 0.0
-        rows.append({"name": _str(name), "points": points, "max": top, "pct": round(pct, 1),
-                     "band": charts.grade_band(None, pct), "detail": _str(comp.get("detail"))})
+        rows.append(
+            {
+                "name": _str(name),
+                "points": points,
+                "max": top,
+                "pct": round(pct, 1),
+                "band": charts.grade_band(None, pct),
+                "detail": _str(comp.get("detail")),
+            }
+        )
     return rows
 
 
@@ -323,18 +374,31 @@ def _cards(data: dict[str, Any], scores_doc: dict) -> list[dict[str, Any]]:
     for index, meta in enumerate(data["sources"]):
         if meta.get("status") == "skipped" and meta["id"] not in score_entries:
             continue
-        cards.append({**meta, "index": index, "components": _components(score_entries.get(meta["id"], {})),
-                      "sev": sev.get(index, Counter()), "kinds": (kinds.get(index) or Counter()).most_common(),
-                      "top_message": first_msg.get(index, ""), "suppressed": suppressed[index],
-                      "has_text": data["texts"][index] is not None})
+        cards.append(
+            {
+                **meta,
+                "index": index,
+                "components": _components(score_entries.get(meta["id"], {})),
+                "sev": sev.get(index, Counter()),
+                "kinds": (kinds.get(index) or Counter()).most_common(),
+                "top_message": first_msg.get(index, ""),
+                "suppressed": suppressed[index],
+                "has_text": data["texts"][index] is not None,
+            }
+        )
     return cards
 
 
 def _card_order(card: dict[str, Any]) -> tuple:
     """Weakest first: lowest score, then most errors and warnings; unscored last."""
     score = card.get("score")
-    return (score is None, score if score is not None else 0.0, -card["sev"]["error"],
-            -card["sev"]["warning"], card["id"])
+    return (
+        score is None,
+        score if score is not None else 0.0,
+        -card["sev"]["error"],
+        -card["sev"]["warning"],
+        card["id"],
+    )
 
 
 def _stories(data: dict[str, Any], cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -349,11 +413,19 @@ def _stories(data: dict[str, Any], cards: list[dict[str, Any]]) -> list[dict[str
         weakest = own[0] if own and (own[0].get("score") is not None or own[0]["sev"]["error"]) else None
         if weakest is not None and len(own) > 1:
             weakest = {**weakest, "gap": _gap(own)}
-        stories.append({
-            "index": index, "name": name, "cards": own, "weakest": weakest, "skipped": len(skipped),
-            "min": min(scored) if scored else None, "mean": sum(scored) / len(scored) if scored else None,
-            "errors": sum(c["sev"]["error"] for c in own), "warnings": sum(c["sev"]["warning"] for c in own),
-        })
+        stories.append(
+            {
+                "index": index,
+                "name": name,
+                "cards": own,
+                "weakest": weakest,
+                "skipped": len(skipped),
+                "min": min(scored) if scored else None,
+                "mean": sum(scored) / len(scored) if scored else None,
+                "errors": sum(c["sev"]["error"] for c in own),
+                "warnings": sum(c["sev"]["warning"] for c in own),
+            }
+        )
     return stories
 
 
@@ -368,9 +440,11 @@ def _summary(data: dict[str, Any], cards: list[dict[str, Any]]) -> dict[str, Any
     """Totals for the page header."""
     active = Counter(f["sev"] for f in data["findings"] if not f["sup"])
     return {
-        "stories": len({c["story"] for c in cards}), "sources": len(cards),
+        "stories": len({c["story"] for c in cards}),
+        "sources": len(cards),
         "skipped": sum(1 for s in data["sources"] if s.get("status") == "skipped"),
-        "findings": sum(active.values()), "sev": active,
+        "findings": sum(active.values()),
+        "sev": active,
         "suppressed": sum(1 for f in data["findings"] if f["sup"]),
     }
 
@@ -385,10 +459,11 @@ def _environment() -> Any:
     """The Jinja2 environment (autoescape on for every template)."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True)
-    env.filters["score"] = lambda v: "–" if v is None else f"{v:.1f}"
-    env.filters["points"] = lambda v: "–" if v is None else f"{v:g}"
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    env.filters["score"] = lambda v: f"{v:.1f}" if _num(v) is not None else "–"
+    env.filters["points"] = lambda v: f"{v:g}" if _num(v) is not None else "–"
     env.globals["band_colours"] = charts.BAND_COLOURS
     return env
 
@@ -400,8 +475,9 @@ def _asset(name: str) -> Any:
     return markupsafe.Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 
 
-def render_report(findings_doc: dict, scores_doc: dict, texts: dict[str, str],
-                  history: list[dict] | None = None) -> str:
+def render_report(
+    findings_doc: dict, scores_doc: dict, texts: dict[str, str], history: list[dict] | None = None
+) -> str:
     """Render the whole report as one self-contained HTML page."""
     import markupsafe
 
@@ -429,8 +505,13 @@ def render_report(findings_doc: dict, scores_doc: dict, texts: dict[str, str],
     return _environment().get_template("report.html.j2").render(**page)
 
 
-def write_report(out_dir: pathlib.Path, findings_doc: dict, scores_doc: dict, texts: dict[str, str],
-                 history: list[dict] | None = None) -> pathlib.Path:
+def write_report(
+    out_dir: pathlib.Path,
+    findings_doc: dict,
+    scores_doc: dict,
+    texts: dict[str, str],
+    history: list[dict] | None = None,
+) -> pathlib.Path:
     """Write ``out_dir/report.html`` and return its path."""
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -195,7 +195,8 @@
     lists[0].items.forEach(function (f) { if (matches(f, facet)) { var k = key(f); counts[k] = (counts[k] || 0) + 1; } });
     return counts;
   }
-  function fillSelect(name, values, label, counts) {
+  /* sparse: list only values with matches (used for the long source list). */
+  function fillSelect(name, values, label, counts, sparse) {
     var select = form.elements[name], current = state[name];
     var frag = document.createDocumentFragment();
     var total = 0, k;
@@ -203,7 +204,7 @@
     frag.append(el("option", { value: "", text: "All (" + total + ")" }));
     values.forEach(function (v) {
       var n = counts[v] || 0;
-      if (n || String(v) === current) { frag.append(el("option", { value: v, text: label(v) + " (" + n + ")" })); }
+      if (n || String(v) === current || !sparse) { frag.append(el("option", { value: v, text: label(v) + " (" + n + ")" })); }
     });
     select.replaceChildren(frag);
     select.value = current;
@@ -215,7 +216,7 @@
     fillSelect("story", range(DATA.stories.length), function (i) { return DATA.stories[i]; },
       facetCounts("story", function (f) { return f.story; }));
     fillSelect("source", sourceOrder, function (i) { return sources[i].id; },
-      facetCounts("source", function (f) { return f.src; }));
+      facetCounts("source", function (f) { return f.src; }), true);
     fillSelect("kind", DATA.kinds, function (k) { return k; }, facetCounts("kind", function (f) { return f.kind; }));
     fillSelect("sev", ["error", "warning", "info"].concat(otherSeverities()), function (s) { return s; },
       facetCounts("sev", function (f) { return f.sev; }));

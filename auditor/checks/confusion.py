@@ -1,0 +1,211 @@
+"""term_confusion: a term written where a look-alike is meant ("IoT" for "AI").
+
+Two kinds of evidence, each a feature of one candidate per occurrence:
+- lexicon (lexicons/confusion.yaml): pairs of look-alike terms, each meaning with its context
+  words; `lexicon_margin` = context hits of the other meaning minus hits of the written one;
+- story (no lexicon needed): an acronym that only this source uses sits in the slots (the content
+  word just before or after it) where an acronym the rest of the story uses, or this source itself
+  defines ("artificial intelligence (AI)"), sits. `story_match` is 1 for such an occurrence.
+An acronym the source defines itself ("General Data Protection Regulation (GDPR)") is never a
+candidate. `confusion_score` = max(story_match, lexicon_margin / lexicon_min_margin), capped at 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..corpus import Corpus, candidates, related
+
+ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|[A-Z][a-z][A-Z]{1,3}|[A-Z]{2,5}s)\b")
+WORD = re.compile(r"[^\W_][\w’'-]*")
+DEFINITION = re.compile(r"((?:[\w’'-]+[ \t]+){1,8})\((?P<acr>[A-Za-z]{2,8})\)")
+STOPWORDS = frozenset(
+    "a an the of to in on at by for with from and or but as is are was were be been this that these those "
+    "its it their his her our your all any some no not than then so such into over under about".split()
+)
+
+
+def stem(word: str) -> str:
+    """A crude stem: enough to match train/training/trained, model/models."""
+    w = word.lower().strip("’'")
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def _initials_match(words: list[str], acronym: str) -> bool:
+    """Do the last words' initials spell the acronym (skipping small words)?"""
+    letters = acronym.lower().rstrip("s") if len(acronym) > 2 else acronym.lower()
+    initials = [w[0].lower() for w in words if w.lower() not in STOPWORDS]
+    return len(initials) >= len(letters) and "".join(initials[-len(letters):]) == letters
+
+
+def definitions(text: str) -> dict[str, tuple[int, int]]:
+    """Acronyms a text defines, with the span of the definition."""
+    found = {}
+    for m in DEFINITION.finditer(text):
+        acr = m.group("acr")
+        spans = list(WORD.finditer(m.group(1)))
+        words = [w.group() for w in spans]
+        for k in range(len(acr), min(len(words), len(acr) + 3) + 1):
+            if _initials_match(words[-k:], acr):
+                found.setdefault(acr, (m.start() + spans[-k].start(), m.end()))
+                break
+    return found
+
+
+@dataclass
+class Slots:
+    """Where one acronym stands across a story: content neighbours and example places."""
+
+    left: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    right: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    sources: set[str] = field(default_factory=set)
+
+
+def neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """Stems of the content words right before and after a span (None across punctuation)."""
+    before = re.search(r"([^\W_][\w’'-]*)[ \t]+$", text[:start])
+    after = re.match(r"[ \t]+([^\W_][\w’'-]*)", text[end:])
+    left = stem(before.group(1)) if before else None
+    right = stem(after.group(1)) if after else None
+    return (left if left not in STOPWORDS else None), (right if right not in STOPWORDS else None)
+
+
+@dataclass
+class Occurrence:
+    source: str
+    story: str
+    term: str
+    start: int  # offset in the source text
+    end: int
+    sentence: str
+    sent_start: int
+    sent_end: int
+
+
+def _occurrences(sentences: pd.DataFrame) -> list[Occurrence]:
+    out = []
+    for source, story, start, end, text in zip(sentences["source"], sentences["story"], sentences["start"],
+                                                sentences["end"], sentences["text"], strict=True):
+        for m in ACRONYM.finditer(text):
+            out.append(Occurrence(source, story, m.group(), start + m.start(), start + m.end(), text, start, end))
+    return out
+
+
+def _window(o: Occurrence) -> tuple[str, int, int]:
+    """The occurrence with a word on each side: the evidence shown as `related`."""
+    lo, hi = o.start - o.sent_start, o.end - o.sent_start
+    before = re.search(r"(?:[^\W_][\w’'-]*[ \t]+){0,2}$", o.sentence[:lo])
+    after = re.match(r"(?:[ \t]+[^\W_][\w’'-]*){0,2}", o.sentence[hi:])
+    return o.source, o.sent_start + (before.start() if before else lo), o.sent_start + hi + (after.end() if after else 0)
+
+
+def _story_slots(occurrences: list[Occurrence]) -> dict[str, Slots]:
+    slots: dict[str, Slots] = defaultdict(Slots)
+    for o in occurrences:
+        s = slots[o.term]
+        s.sources.add(o.source)
+        left, right = neighbours(o.sentence, o.start - o.sent_start, o.end - o.sent_start)
+        if left:
+            s.left.setdefault(left, _window(o))
+        if right:
+            s.right.setdefault(right, _window(o))
+    return slots
+
+
+def _story_match(o: Occurrence, slots: dict[str, Slots], defined: dict[str, tuple[int, int]],
+                 together: set[tuple[str, str]], cfg: dict) -> tuple[str, dict] | None:
+    """The term the story uses in this occurrence's slot, with a related place, if any."""
+    if len(slots[o.term].sources) > int(cfg.get("max_term_sources", 1)):
+        return None
+    left, right = neighbours(o.sentence, o.start - o.sent_start, o.end - o.sent_start)
+    for term, s in sorted(slots.items()):
+        if term == o.term or (o.term, term) in together:
+            continue
+        if len(s.sources) < int(cfg.get("min_intended_sources", 2)) and term not in defined:
+            continue
+        place = (left and s.left.get(left)) or (right and s.right.get(right))
+        if place:
+            return term, related(*place)
+    return None
+
+
+def _lexicon_margin(o: Occurrence, pairs: list[dict]) -> tuple[str | None, int]:
+    words = {stem(w) for w in WORD.findall(o.sentence)}
+    best: tuple[str | None, int] = (None, 0)
+    for pair in pairs:
+        terms = pair["terms"]
+        if o.term not in terms:
+            continue
+        other = terms[1] if o.term == terms[0] else terms[0]
+        ctx = pair["contexts"]
+        own = len(words & {stem(w) for w in ctx.get(o.term, [])})
+        alt = len(words & {stem(w) for w in ctx.get(other, [])})
+        if alt - own > best[1]:
+            best = (other, alt - own)
+    return best
+
+
+def _pairs_by_case(lexicon: dict) -> list[dict]:
+    return [p for p in lexicon.get("pairs", []) if len(p.get("terms", [])) == 2]
+
+
+def detect(corpus: Corpus) -> pd.DataFrame:
+    """Candidate occurrences of confusable terms with their lexicon and story evidence."""
+    cfg = corpus.config.check("term_confusion")
+    pairs = _pairs_by_case(corpus.config.lexicons.get("confusion", {}))
+    min_margin = float(cfg.get("lexicon_min_margin", 2))
+    sents = corpus.sentences
+    if "is_boilerplate" in sents:
+        sents = sents[~sents["is_boilerplate"]]
+    rows = []
+    for story, group in sents.groupby("story", sort=True):
+        occurrences = _occurrences(group) + _lexicon_words(group, pairs)
+        slots = _story_slots([o for o in occurrences if ACRONYM.fullmatch(o.term)])
+        defined = {src: definitions(corpus.texts[src]) for src in group["source"].unique()}
+        together = {(a.term, b.term) for a in occurrences for b in occurrences
+                    if a.source == b.source and a.sent_start == b.sent_start and a.term != b.term}
+        for o in occurrences:
+            if o.term in defined[o.source]:
+                continue
+            row = _candidate(o, slots, defined[o.source], together, pairs, cfg, min_margin)
+            if row:
+                rows.append(row)
+    return candidates(rows, ["term", "intended", "lexicon_margin", "story_match", "confusion_score"])
+
+
+def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: set, pairs: list[dict],
+               cfg: dict, min_margin: float) -> dict | None:
+    lex_term, margin = _lexicon_margin(o, pairs)
+    story = _story_match(o, slots, defined, together, cfg) if ACRONYM.fullmatch(o.term) else None
+    if not story and not margin:
+        return None
+    intended = story[0] if story else lex_term
+    rel = [story[1]] if story else []
+    if intended in defined:
+        rel.append(related(o.source, *defined[intended]))
+    score = max(1.0 if story else 0.0, min(1.0, margin / min_margin))
+    return {"source": o.source, "story": o.story, "start": o.start, "end": o.end,
+            "subkind": "story" if story else "lexicon", "related": rel, "note": intended,
+            "term": o.term, "intended": intended, "lexicon_margin": margin,
+            "story_match": 1 if story else 0, "confusion_score": round(score, 3)}
+
+
+def _lexicon_words(sentences: pd.DataFrame, pairs: list[dict]) -> list[Occurrence]:
+    """Occurrences of lexicon terms that are ordinary words (not acronym-shaped)."""
+    terms = sorted({t for p in pairs for t in p["terms"] if not ACRONYM.fullmatch(t)}, key=len, reverse=True)
+    if not terms:
+        return []
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b")
+    out = []
+    for source, story, start, end, text in zip(sentences["source"], sentences["story"], sentences["start"],
+                                                sentences["end"], sentences["text"], strict=True):
+        for m in pattern.finditer(text):
+            out.append(Occurrence(source, story, m.group(), start + m.start(), start + m.end(), text, start, end))
+    return out

@@ -1,0 +1,134 @@
+"""garbled_text: machine-translation and copy-paste debris inside sentences.
+
+Signals (each a subkind), all in one sentence merged into one candidate:
+- stray_stop: a full stop mid-sentence followed by a lower-case word ("their data. with third");
+- stray_stop_repeat: a word repeated across a stray full stop ("an amount. amount");
+- capitalized_function_word: a capitalized function word between lower-case words ("users They could");
+- run_together: words glued together ("bbcChanges", "2025LinkedIn", "AIThe"), unless the token is
+  a legitimate camel-case name (lexicons/camelcase.yaml) or several sources of the story use it.
+Features: n_signals, signals (comma list), story_sources (sources using a run-together token).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..corpus import Corpus, candidates
+from ..segment import DEFAULT_ABBREVIATIONS, Segmenter
+
+STRAY_STOP = re.compile(r"(?<=[^\W\d_])\.[ \t]+(?=[a-z])")
+TOKEN = re.compile(r"[^\W_][\w’'-]*[^\W_]|[^\W_]")
+SHAPES = {
+    "lower_then_word": re.compile(r"[a-z]{2,}[A-Z][a-z]{2,}\w*"),
+    "digits_then_word": re.compile(r"\d{2,}[A-Z][A-Za-z]*[a-z]{2,}\w*"),
+    "acronym_then_word": re.compile(r"[A-Z]{2,}[A-Z][a-z]{2,}\w*"),
+}
+
+
+@dataclass
+class Signal:
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Legitimate camel-case names and function words, from lexicons/camelcase.yaml."""
+
+    names: frozenset[str]
+    function_words: frozenset[str]
+
+    @classmethod
+    def from_lexicon(cls, lexicon: dict) -> Vocabulary:
+        return cls(frozenset(lexicon.get("names", [])), frozenset(lexicon.get("function_words", [])))
+
+    def glued_name(self, token: str) -> bool:
+        """True when a known name is glued to something else ("AIPCMag", "ReutersLinkedIn")."""
+        for name in self.names:
+            if token != name and len(token) - len(name) >= 2 and (token.endswith(name) or token.startswith(name)):
+                rest = token[: -len(name)] if token.endswith(name) else token[len(name):]
+                if rest[:1].isupper() or rest[:1].isdigit() or rest[-1:].isupper():
+                    return True
+        return False
+
+
+def run_together_tokens(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """(start, end, token) of glued words in a text."""
+    found = []
+    for m in TOKEN.finditer(text):
+        token = m.group().rstrip("’'s") if m.group().endswith(("’s", "'s")) else m.group()
+        if token in vocab.names or token.lower() in {n.lower() for n in vocab.names}:
+            continue
+        if vocab.glued_name(token) or any(p.fullmatch(token) for p in SHAPES.values()):
+            found.append((m.start(), m.start() + len(token), token))
+    return found
+
+
+def _stray_stops(text: str, segmenter: Segmenter) -> list[Signal]:
+    out = []
+    for m in STRAY_STOP.finditer(text):
+        if segmenter._is_abbreviation(text, 0, m.start()):
+            continue
+        before = re.search(r"([^\W\d_]+)$", text[: m.start()])
+        after = re.match(r"[^\W\d_]+", text[m.end():])
+        word_start = before.start(1) if before else m.start()
+        if before and after and before.group(1).lower() == after.group().lower():
+            out.append(Signal(word_start, m.end() + after.end(), "stray_stop_repeat"))
+        else:
+            out.append(Signal(word_start, m.end() + (after.end() if after else 0), "stray_stop"))
+    return out
+
+
+def _capitalized_function_words(text: str, vocab: Vocabulary) -> list[Signal]:
+    out = []
+    for m in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]{1,5})(?= [a-z])", text):
+        if m.group(1) in vocab.function_words and not re.search(r"[:;\"“(]\s*$", text[: m.start()]):
+            prev = re.search(r"(\w+)\s$", text[: m.start()])
+            out.append(Signal(prev.start(1) if prev else m.start(), m.end(), "capitalized_function_word"))
+    return out
+
+
+def sentence_signals(text: str, vocab: Vocabulary, segmenter: Segmenter,
+                     story_tokens: dict[str, int] | None = None) -> list[Signal]:
+    """Every debris signal in one sentence, in order."""
+    signals = _stray_stops(text, segmenter) + _capitalized_function_words(text, vocab)
+    for start, end, token in run_together_tokens(text, vocab):
+        if (story_tokens or {}).get(token, 0) < 2:
+            signals.append(Signal(start, end, "run_together"))
+    return sorted(signals, key=lambda s: s.start)
+
+
+def _story_token_counts(corpus: Corpus, vocab: Vocabulary) -> dict[str, dict[str, int]]:
+    """Per story: how many sources use each run-together-shaped token (a name if several do)."""
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    s = corpus.sentences
+    for source, story, text in zip(s["source"], s["story"], s["text"], strict=True):
+        for _, _, token in run_together_tokens(text, vocab):
+            seen[story][token].add(source)
+    return {story: {t: len(v) for t, v in tokens.items()} for story, tokens in seen.items()}
+
+
+def detect(corpus: Corpus) -> pd.DataFrame:
+    """One candidate per sentence with debris, spanning all its signals."""
+    vocab = Vocabulary.from_lexicon(corpus.config.lexicons.get("camelcase", {}))
+    abbreviations = frozenset(corpus.config.lexicons.get("abbreviations", {}).get("abbreviations", []))
+    segmenter = Segmenter(abbreviations or DEFAULT_ABBREVIATIONS)
+    counts = _story_token_counts(corpus, vocab)
+    s = corpus.sentences
+    rows = []
+    for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
+        signals = sentence_signals(text, vocab, segmenter, counts.get(story))
+        if signals:
+            kinds = [sig.kind for sig in signals]
+            rows.append({
+                "source": source, "story": story, "start": start + signals[0].start,
+                "end": start + max(sig.end for sig in signals), "subkind": kinds[0], "related": [],
+                "note": ", ".join(dict.fromkeys(kinds)), "n_signals": len(signals),
+                "signals": ",".join(kinds),
+            })
+    return candidates(rows, ["n_signals", "signals"])
