@@ -107,7 +107,7 @@ def _baseline(args: argparse.Namespace) -> int:
 def _history(args: argparse.Namespace) -> int:
     from .history import format_history, score_history
 
-    print(format_history(score_history(args.db)))
+    print(format_history(score_history(args.db)), end="")
     return 0
 
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"auditor: configuration error: {exc}", file=sys.stderr)
         return 2
-    except (ValueError, OSError) as exc:
+    except (ValueError, RuntimeError, OSError) as exc:
         if type(exc).__name__ in ("BaselineError", "HistoryError"):
             print(f"auditor: {exc}", file=sys.stderr)
             return 2

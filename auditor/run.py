@@ -116,8 +116,28 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditR
         findings_doc=_findings_doc(options, config, sources, findings, started),
         scores_doc={"sources": scores}, texts=corpus.texts, claims=corpus.claims, gate_failures=failing,
     )
-    write_outputs(options, config, result)
+    history = _record(options, config, result, started) if options.db else None
+    for out in output_folders(options, started):
+        write_outputs(options, config, result, out, history)
     return result
+
+
+def output_folders(options: AuditOptions, started: dt.datetime) -> list[Path]:
+    """Where the run is written: --out, or with a history database a dated folder plus latest/."""
+    if not options.db:
+        return [options.out]
+    root = options.out.parent if options.out.name == "latest" else options.out
+    return [root / started.strftime("%Y-%m-%d"), root / "latest"]
+
+
+def _record(options: AuditOptions, config: Config, result: AuditResult, started: dt.datetime) -> list[dict]:
+    """Record the run (rerunning the same night replaces it) and return the score history."""
+    from .history import record_run, score_history
+
+    inputs = ",".join(sorted(str(p.resolve()) for p in options.paths))
+    run_key = f"{started:%Y-%m-%d}:{inputs}"
+    record_run(options.db, result.findings_doc, result.scores_doc, run_key=run_key, suites_hash=config.digest)
+    return score_history(options.db)
 
 
 def _metrics(corpus: Corpus) -> dict[str, dict]:
@@ -144,16 +164,16 @@ def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, 
     return {
         "run": {"started": started.isoformat().replace("+00:00", "Z"), "version": __version__,
                 "inputs": [str(p) for p in options.paths], "expectations": str(config.root),
-                "suites_digest": config.digest[:16], "findings": len(findings),
+                "suites_hash": config.digest[:16], "findings": len(findings),
                 "sources": int((sources["status"] == "audited").sum()), "skipped": int((sources["status"] == "skipped").sum())},
         "sources": rows,
         "findings": [f.to_dict() for f in findings],
     }
 
 
-def write_outputs(options: AuditOptions, config: Config, result: AuditResult) -> Path:
+def write_outputs(options: AuditOptions, config: Config, result: AuditResult, out: Path,
+                  history: list[dict] | None = None) -> Path:
     """Write every requested format to a temp folder, then swap it into place atomically."""
-    out = options.out
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -165,7 +185,7 @@ def write_outputs(options: AuditOptions, config: Config, result: AuditResult) ->
     if "html" in options.formats:
         from .render.html import write_report
 
-        write_report(tmp, result.findings_doc, result.scores_doc, result.texts)
+        write_report(tmp, result.findings_doc, result.scores_doc, result.texts, history)
     if "sarif" in options.formats:
         from .render.sarif import write_sarif
         from .rules import rules_of

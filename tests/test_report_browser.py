@@ -129,6 +129,8 @@ def test_overview_loads_cleanly_and_screenshot(watched: Watched, tmp_path: Path)
 
 
 def test_filter_by_kind_changes_visible_rows(watched: Watched) -> None:
+    from playwright.sync_api import expect
+
     page = watched.page
     before = visible_kinds(page)
     assert len(before) == 10 and len(set(before)) > 3
@@ -141,7 +143,9 @@ def test_filter_by_kind_changes_visible_rows(watched: Watched) -> None:
     page.select_option("#filters select[name=sev]", "warning")
     assert page.locator("#f-list .empty").is_visible()
     page.click("#filters button[type=reset]")
-    page.wait_for_function("document.querySelectorAll('#f-list article.finding').length === 10")
+    expect(page.locator("#f-list article.finding")).to_have_count(
+        10
+    )  # no wait_for_function: CSP forbids eval
     page.locator("#filters select[name=sort]").select_option("kind")
     assert visible_kinds(page) == sorted(before)
     watched.assert_clean()
@@ -155,8 +159,9 @@ def test_source_view_highlights_the_flagged_span(watched: Watched) -> None:
     drawer.wait_for(state="visible")
     mark = drawer.locator("mark.focus").first
     assert mark.is_visible() and mark.inner_text() == "the the"
-    assert mark.evaluate("m => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
-    assert drawer.locator(".ln").count() == rf.TEXTS["001_f3a0"].count("\n") + 1
+    in_view = "m => { const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    assert mark.evaluate(in_view)
+    assert drawer.locator(".ln").count() == len(rf.TEXTS["001_f3a0"].splitlines())
     assert drawer.locator("mark.multi").count() > 0  # the term inside the repeated paragraph overlaps
     assert drawer.locator(".note.sev-warning", has_text="Word 'the' is repeated.").is_visible()
     page.screenshot(path=str(SHOTS / "report-source.png"))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..corpus import Corpus
-from . import boilerplate, confusion, duplicates, garble, punctuation, repetition
+from . import boilerplate, conflicts, confusion, duplicates, garble, punctuation, repetition
 
 Detector = Callable[[Corpus], pd.DataFrame]
 
@@ -22,6 +22,8 @@ DETECTORS: dict[str, Detector] = {
     "boilerplate": boilerplate.detect,
     "garbled_text": garble.detect,
     "term_confusion": confusion.detect,
+    "figure_conflict": conflicts.figure_conflicts,
+    "date_conflict": conflicts.date_conflicts,
 }
 
 

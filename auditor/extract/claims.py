@@ -2,21 +2,138 @@
 
 Columns of `claims`: claim_id, row_id (sentence), source, story, claim_type ("figure" | "date"),
 start, end (offsets into the source text), text, kind, value, unit, qualifier, precision,
-sig_digits, scale, noun, date (ISO), granularity, year_inferred, weekday_mismatch, context.
-Boilerplate sentences yield no claims.
+sig_digits, scale, noun, base (what a percentage is of), date (ISO), granularity,
+year_inferred, weekday_mismatch, weekday_written, years (for figures: the year the fact belongs to,
+"" if none),
+context (content-word stems around the claim, space separated).
+Boilerplate sentences and the article's own dateline yield no claims.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pandas as pd
 
 from ..corpus import Corpus
+from .dates import DateMention, extract_dates
+from .figures import Figure, extract_figures
 
 CLAIM_COLUMNS = ["claim_id", "row_id", "source", "story", "claim_type", "start", "end", "text", "kind", "value",
-                 "unit", "qualifier", "precision", "sig_digits", "scale", "noun", "date", "granularity",
-                 "year_inferred", "weekday_mismatch", "context"]
+                 "unit", "qualifier", "precision", "sig_digits", "scale", "noun", "base", "date", "granularity",
+                 "year_inferred", "weekday_mismatch", "weekday_written", "years", "context"]
+WORD = re.compile(r"[^\W\d_][\w’'-]*")
+YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+BASE = re.compile(r"^\s*of\s+([\w’'\s-]{1,80})")
+STOPWORDS = frozenset(
+    "a an the of to in on at by for with from and or but as is are was were be been being this that these those "
+    "its it their his her our your all any some no not than then so such into over under about its has have had "
+    "will would could should may might can which who whom whose what when where while also more most per each "
+    "said says say according who million billion thousand trillion percent cent bn".split()
+)
+WINDOW_WORDS = 8
+
+
+def stem(word: str) -> str:
+    """A crude English stem: advertisers/advertising -> advertis, settled/settlement -> settl."""
+    w = word.lower().strip("’'-")
+    for suffix in ("ements", "ement", "ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def context_stems(text: str, start: int, end: int, width: int = WINDOW_WORDS) -> list[str]:
+    """Content-word stems within `width` words on either side of text[start:end]."""
+    before = [w for w in WORD.findall(text[:start]) if w.lower() not in STOPWORDS][-width:]
+    after = [w for w in WORD.findall(text[end:]) if w.lower() not in STOPWORDS][:width]
+    return [stem(w) for w in before + after]
+
+
+CLAUSE = re.compile(r",|;|\band\b|\bbut\b|\bwhile\b|\bwhereas\b")
+
+
+def bare_years(sentence: str, dates: list[DateMention]) -> list[tuple[int, str]]:
+    """(offset, year) of years named on their own ("in 2024"), not inside a written date."""
+    spans = [(d.start, d.end) for d in dates]
+    return [(m.start(), m.group()) for m in YEAR.finditer(sentence)
+            if not any(s <= m.start() < e for s, e in spans)]
+
+
+def fact_year(sentence: str, offset: int, years: list[tuple[int, str]]) -> str:
+    """The year a figure belongs to: the nearest bare year in its clause, else in its sentence."""
+    if not years:
+        return ""
+    cuts = [0] + [m.end() for m in CLAUSE.finditer(sentence)] + [len(sentence) + 1]
+    lo = max(c for c in cuts if c <= offset)
+    hi = min(c for c in cuts if c > offset)
+    same_clause = [y for y in years if lo <= y[0] < hi]
+    pool = same_clause or years
+    return min(pool, key=lambda y: abs(y[0] - offset))[1]
+
+
+def _percent_base(sentence: str, end: int) -> str:
+    m = BASE.match(sentence[end:])
+    if not m:
+        return ""
+    words = [w for w in WORD.findall(m.group(1))[:6] if w.lower() not in STOPWORDS]
+    return " ".join(stem(w.rstrip("’'s") if w.endswith(("’s", "'s")) else w) for w in words)
+
+
+def _figure_row(f: Figure, sentence: str, offset: int) -> dict:
+    return {"claim_type": "figure", "start": offset + f.start, "end": offset + f.end, "text": f.text,
+            "kind": f.kind, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "precision": f.precision,
+            "sig_digits": f.sig_digits, "scale": f.scale, "noun": f.noun.lower(),
+            "base": _percent_base(sentence, f.end) if f.kind == "percent" else "",
+            "context": " ".join(context_stems(sentence, f.start, f.end))}
+
+
+def _date_row(d: DateMention, sentence: str, offset: int) -> dict:
+    iso = None
+    if d.year and d.month:
+        iso = dt.date(d.year, d.month, d.day or 1).isoformat()
+    return {"claim_type": "date", "start": offset + d.start, "end": offset + d.end, "text": d.text,
+            "kind": d.kind, "date": iso, "granularity": d.granularity, "year_inferred": d.year_inferred,
+            "weekday_mismatch": d.weekday_mismatch, "weekday_written": d.weekday_written,
+            "context": " ".join(context_stems(sentence, d.start, d.end))}
+
+
+def _is_dateline(d: DateMention, sentence: str, line: int, published: dt.date | None) -> bool:
+    """The article's own dateline ("January 23, 2025" atop the text) is metadata, not a claim."""
+    if line > 5:
+        return False
+    mostly_date = len(d.text) >= 0.5 * len(sentence.strip(" -•*"))
+    at_start = not sentence[: d.start].strip(" -•*")
+    same_day = published is not None and (d.year, d.month, d.day) == (published.year, published.month, published.day)
+    return mostly_date or (at_start and same_day) or (at_start and d.year is None)
+
+
+def _published(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def extract_claims(corpus: Corpus) -> pd.DataFrame:
     """Every figure and date claim of the non-boilerplate sentences."""
-    return pd.DataFrame([], columns=CLAIM_COLUMNS)
+    audited = corpus.sources[corpus.sources["status"] == "audited"]
+    published = {s: _published(p) for s, p in zip(audited["source"], audited["published"], strict=True)}
+    s = corpus.sentences
+    keep = ~s["is_boilerplate"] if "is_boilerplate" in s else pd.Series(True, index=s.index)
+    rows: list[dict] = []
+    for row_id, source, story, start, line, text in zip(s["row_id"][keep], s["source"][keep], s["story"][keep],
+                                                        s["start"][keep], s["line"][keep], s["text"][keep],
+                                                        strict=True):
+        base = {"row_id": row_id, "source": source, "story": story}
+        dates = extract_dates(text, published.get(source))
+        years = bare_years(text, dates)
+        for f in extract_figures(text):
+            rows.append(base | _figure_row(f, text, start) | {"years": fact_year(text, f.start, years)})
+        for d in dates:
+            if not _is_dateline(d, text, line, published.get(source)):
+                rows.append(base | _date_row(d, text, start) | {"years": ""})
+    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    frame["claim_id"] = range(len(frame))
+    return frame

@@ -67,13 +67,13 @@ def _alt(words: list[str]) -> str:
 
 
 _SP = r"[^\S\n]"
-_MON = rf"(?:{_alt(list(_MONTHS))})(?![a-z])\.?"
+_MON = rf"(?:(?:{_alt(_FULL_MONTHS)})|(?:{_alt([k for k in _MONTHS if k not in _FULL_MONTHS])})\.?)(?![a-z])"
 _MON_FULL = rf"(?:{_alt(_FULL_MONTHS)})(?![a-z])"
 _WD_ANY = rf"(?:{_alt(list(_WEEKDAYS))})(?![a-z])\.?"
 _WD_FULL = rf"(?:{_alt(_FULL_WEEKDAYS)})(?![a-z])"
 _DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])"
 _DAY = rf"{_DAYNUM}(?:st|nd|rd|th)?(?![\d\w])"
-_RANGE = rf"(?:{_SP}*[-–]{_SP}*{_DAYNUM}(?:st|nd|rd|th)?(?!\d))?"
+_RANGE = rf"(?:(?:-|{_SP}?–{_SP}?){_DAYNUM}(?:st|nd|rd|th)?(?!\d)(?!{_SP}*[a-z]))?"
 _YEAR = r"(?:1[89]|20)\d{2}(?!\d)"
 _WD_PAREN = rf"(?:{_SP}*\((?P<{{p}}_pwd>{_WD_FULL})\))?"
 
@@ -115,6 +115,11 @@ _DATE_RE = re.compile(
   | (?P<r>(?<![\w-])(?:[Yy]esterday|[Tt]oday|[Tt]omorrow)(?![\w-]))
     """,
     re.VERBOSE,
+)
+
+_TRIGGER_RE = re.compile(
+    rf"\d+|(?<![A-Z])(?:{_alt([w[:3] for w in list(_MONTHS) + list(_WEEKDAYS)])})"
+    r"|(?<![A-Za-z])(?:[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Yy]esterday|[Tt]oday|[Tt]omorrow)"
 )
 
 _NAMED_DAY_BEFORE = re.compile(
@@ -277,10 +282,28 @@ def _convert(m: re.Match[str], text: str, ref: datetime.date | None) -> DateMent
     return _from_relative_day(m, ref)
 
 
+def _iter_matches(text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """Non-overlapping ``_DATE_RE`` matches, tried only where a trigger (digits, month/weekday word) starts.
+
+    Equivalent to ``finditer`` for this pattern but several times faster on prose.
+    """
+    end = len(text) if endpos is None else endpos
+    search, match = _TRIGGER_RE.search, _DATE_RE.match
+    while True:
+        hit = search(text, pos, end)
+        if hit is None:
+            return
+        m = match(text, hit.start(), end)
+        if m is None:
+            pos = hit.end()
+            continue
+        yield m
+        pos = max(m.end(), hit.start() + 1)
+
+
 def _iter_mentions(text: str, ref: datetime.date | None, pos: int = 0, endpos: int | None = None
                    ) -> Iterator[DateMention]:
-    end = len(text) if endpos is None else endpos
-    for m in _DATE_RE.finditer(text, pos, end):
+    for m in _iter_matches(text, pos, endpos):
         mention = _convert(m, text, ref)
         if mention is not None:
             yield mention
@@ -298,7 +321,7 @@ def extract_dates(text: str, reference: datetime.date | None = None) -> list[Dat
 def date_spans(text: str) -> list[tuple[int, int]]:
     """Spans of mentions that contain digits (used by the figure extractor to skip day numbers)."""
     spans = []
-    for m in _DATE_RE.finditer(text):
+    for m in _iter_matches(text):
         if m.lastgroup in ("a", "b", "e", "i", "n"):
             spans.append((m.start(), m.end()))
     return spans

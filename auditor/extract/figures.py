@@ -21,9 +21,8 @@ Pure stdlib, precompiled regexes, no models.  Documented choices:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
 from auditor.extract.dates import date_spans
 
@@ -250,6 +249,7 @@ no not never just only nearly around approx approx. c. ca. estimated fewer
 
 _SP = r"[^\S\n]"
 _GROUP_SP = r"[ \u00a0\u2009\u202f]"
+_NO_GROUP_SPACE = str.maketrans("", "", " \u00a0\u2009\u202f")
 
 
 def _alt(keys: list[str]) -> str:
@@ -312,13 +312,18 @@ _BLOCK_RE = re.compile(
     re.VERBOSE,
 )
 
-_QUAL_RE = re.compile(
-    rf"(?:(?<![\w.])(?P<q>{'|'.join(re.escape(q).replace(chr(92) + ' ', _SP + '+') for q in sorted(_QUALIFIERS, key=len, reverse=True))})"
-    rf"{_SP}+|(?P<s>[~≈<>≥≤]){_SP}*)$",
-    re.IGNORECASE,
+_TRIGGER_RE = re.compile(r"\d+|(?<![A-Za-z])(?:thousand|million|billion|trillion)(?![A-Za-z])")
+_CUR_LAST = frozenset(k[-1] for k in _CUR_PREFIX)
+_CUR_BEFORE_RE = re.compile(
+    rf"(?:(?<![A-Za-z])(?:{_alt(_CUR_WORD_PREFIXES).replace('(?![A-Za-z0-9²³])', '')})"
+    rf"|{'|'.join(re.escape(k) for k in sorted(_CUR_SYMBOL_PREFIXES, key=len, reverse=True))}){_SP}?$"
 )
-_PREV_WORD_RE = re.compile(rf"(?:^|(?<=[^\w.&'’-]))(?P<w>[A-Za-z][\w&'’.-]*?)\.?{_SP}*$")
-_LABEL_GLUED_RE = re.compile(r"(?:#|№|\b[Nn]os?\.|\b[Nn]r\.|\b[Nn]o)$")
+_WORDNUM_BEFORE_RE = re.compile(
+    rf"(?<![\w'’-])(?:[Hh]alf{_SP}+an?|[Aa]n?|{'|'.join(w.title() + '|' + w for w in _WORD_NUMBERS if ' ' not in w and len(w) > 2)}){_SP}+$"
+)
+_QUAL_SET = frozenset(_QUALIFIERS)
+_QUAL_SYMBOLS = "~≈<>≥≤"
+_TOKEN_OK_RE = re.compile(r"[A-Za-z][\w&'’.-]*\Z")
 _LINE_START_RE = re.compile(rf"(?:^|\n){_SP}*(?:[-*•·]{_SP}*)?$")
 _MONTH_BEFORE_RE = re.compile(
     rf"\b(?:Jan|Feb|Febr|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June"
@@ -350,26 +355,50 @@ class _Raw:
 # --------------------------------------------------------------------------- helpers
 
 
-def _blocked_spans(text: str) -> list[tuple[int, int]]:
+def _block_end(text: str, p: int) -> int:
+    """End of a time, phone number or season span starting at the digits at ``p`` (0 if none)."""
+    start = p - 1 if p and text[p - 1] in "+(" else p
+    m = _BLOCK_RE.match(text, start)
+    if m is None or (m.group("ph_a") and int(m.group("ph_b")) > int(m.group("ph_a"))):
+        return 0  # "500-1000" is a range, not a phone number
+    return m.end()
+
+
+def _iter_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_FIG_RE`` matches, tried only at digit runs and scale words, skipping dates, times and phones."""
     spans = date_spans(text)
-    for m in _BLOCK_RE.finditer(text):
-        if m.group("ph_a") and int(m.group("ph_b")) > int(m.group("ph_a")):
-            continue  # "500-1000" is a range, not a phone number
-        spans.append(m.span())
-    spans.sort()
-    return spans
-
-
-def _overlaps(spans: list[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
-    i = bisect_right(starts, end - 1) - 1
-    while i >= 0:
-        s, e = spans[i]
-        if e > start:
-            return True
-        if e <= start and s < start - 200:
-            return False
-        i -= 1
-    return False
+    n_spans, si, pos = len(spans), 0, 0
+    while True:
+        hit = _TRIGGER_RE.search(text, pos)
+        if hit is None:
+            return
+        p = hit.start()
+        while si < n_spans and spans[si][1] <= p:
+            si += 1
+        if si < n_spans and spans[si][0] <= p:
+            pos = spans[si][1]
+            continue
+        if text[p].isdigit():
+            block = _block_end(text, p)
+            if block:
+                pos = block
+                continue
+            before = None
+            if p and (text[p - 1] in _CUR_LAST or (p > 1 and text[p - 1] in " \u00a0" and text[p - 2] in _CUR_LAST)):
+                before = _CUR_BEFORE_RE.search(text, max(pos, p - 8), p)
+        else:
+            before = _WORDNUM_BEFORE_RE.search(text, max(pos, p - 12), p)
+            if before is None:
+                pos = hit.end()
+                continue
+        m = _FIG_RE.match(text, before.start()) if before is not None else None
+        if m is None or m.end() <= p:
+            m = _FIG_RE.match(text, p)
+        if m is None or (si < n_spans and spans[si][0] < m.end()):
+            pos = hit.end()
+            continue
+        yield m
+        pos = m.end()
 
 
 def _singular(word: str) -> str:
@@ -437,9 +466,9 @@ def _count_unit(words: list[str], hyphen: bool) -> str:
     return _singular(content[-1])
 
 
-def _parse_number(raw: str, decimal_dot3: bool) -> tuple[Decimal, int, int]:
-    """(value, decimals written, significant digits) of a numeral as written."""
-    s = re.sub(r"[ \u00a0\u2009\u202f]", "", raw)
+def _parse_number(raw: str, decimal_dot3: bool) -> tuple[str, int, int]:
+    """(plain decimal string, decimals written, significant digits) of a numeral as written."""
+    s = raw.translate(_NO_GROUP_SPACE)
     if "," in s and "." in s:
         dec = "," if s.rfind(",") > s.rfind(".") else "."
         s = s.replace("." if dec == "," else ",", "").replace(",", ".")
@@ -453,25 +482,39 @@ def _parse_number(raw: str, decimal_dot3: bool) -> tuple[Decimal, int, int]:
         parts = s.split(".")
         if len(parts) > 2 or (len(parts[-1]) == 3 and not decimal_dot3 and parts[0] != "0"):
             s = s.replace(".", "")
-    value = Decimal(s)
-    decimals = len(s.split(".")[1]) if "." in s else 0
+    decimals = len(s.partition(".")[2])
     digits = s.replace(".", "").lstrip("0")
-    return value, decimals, max(len(digits), 1)
+    return s, decimals, max(len(digits), 1)
 
 
 # --------------------------------------------------------------------------- context checks
 
 
+def _tokens_before(text: str, start: int) -> tuple[list[str], str]:
+    """Whitespace tokens in the 40 characters before ``start`` (no partial first token), and the gap."""
+    ws = max(0, start - 40)
+    window = text[ws:start]
+    stripped = window.rstrip()
+    gap = window[len(stripped):]
+    tokens = stripped.split()
+    if tokens and ws > 0 and not text[ws - 1].isspace() and not window[0].isspace():
+        tokens = tokens[1:]
+    return tokens, gap
+
+
 def _prev_word(text: str, start: int) -> str:
-    m = _PREV_WORD_RE.search(text, max(0, start - 40), start)
-    return m.group("w") if m else ""
+    """The word right before ``start`` on the same line ("Windows" in "Windows 11"), or ""."""
+    tokens, gap = _tokens_before(text, start)
+    if not tokens or "\n" in gap:
+        return ""
+    tok = tokens[-1].lstrip("([{\"'“‘")
+    if tok.endswith("."):
+        tok = tok[:-1]
+    return tok if _TOKEN_OK_RE.match(tok) else ""
 
 
 def _is_label_or_name(text: str, start: int, end: int) -> bool:
     """A bare number right after a label ("Section 230") or a capitalised name ("Windows 11")."""
-    window = text[max(0, start - 40):start]
-    if _LABEL_GLUED_RE.search(window.rstrip()):
-        return True
     word = _prev_word(text, start)
     if not word:
         return False
@@ -487,10 +530,10 @@ def _is_label_or_name(text: str, start: int, end: int) -> bool:
 
 
 def _is_list_marker(text: str, start: int, end: int) -> bool:
-    if not _LINE_START_RE.search(text, max(0, start - 20), start):
-        return False
     nxt = text[end:end + 2]
-    return len(nxt) == 2 and nxt[0] in ".)" and nxt[1].isspace()
+    if len(nxt) < 2 or nxt[0] not in ".)" or not nxt[1].isspace():
+        return False
+    return _LINE_START_RE.search(text, max(0, start - 20), start) is not None
 
 
 def _glued_reject(text: str, start: int, end: int, bare: bool) -> bool:
@@ -547,18 +590,28 @@ def _reject_bare(text: str, raw: _Raw, digits: str) -> bool:
 
 
 def _qualifier(text: str, start: int) -> str:
-    m = _QUAL_RE.search(text, max(0, start - 30), start)
-    if m is None:
+    """Normalised qualifier written right before the figure ("over", "more than", "an estimated")."""
+    tokens, gap = _tokens_before(text, start)
+    if not tokens:
         return ""
-    q = m.group("q") or m.group("s")
-    q = re.sub(r"\s+", " ", q.lower())
-    return _QUAL_NORMAL.get(q, q)
+    last = tokens[-1]
+    if last[-1] in _QUAL_SYMBOLS and (gap or len(last) == 1 or not last[-2].isalnum()):
+        return _QUAL_NORMAL[last[-1]]
+    if not gap:
+        return ""
+    tokens = [t.lower() for t in tokens[-4:]]
+    tokens[0] = tokens[0].lstrip("([{\"'“‘")
+    for k in range(min(4, len(tokens)), 0, -1):
+        cand = " ".join(tokens[-k:])
+        if cand in _QUAL_SET:
+            return _QUAL_NORMAL.get(cand, cand)
+    return ""
 
 
 def _post_info(post: str | None) -> tuple[str, str, int] | None:
     if post is None:
         return None
-    key = re.sub(r"\s+", " ", post)
+    key = " ".join(post.split())
     return _POST.get(key) or _POST.get(key.lower())
 
 
@@ -566,7 +619,7 @@ def _resolve_scale(text: str, raw: _Raw, kind_hint: str | None) -> tuple[str, in
     """Scale name and power; "metre" when a glued m means metres; "reject" for 4K-like codes."""
     if raw.scale is None:
         return None
-    key = re.sub(r"\s+", " ", raw.scale)
+    key = " ".join(raw.scale.split())
     if key not in _AMBIGUOUS_SCALES or raw.cur is not None or kind_hint == "money":
         return _SCALES[key]
     words, _ = _noun_phrase(text, raw.end, False)
@@ -593,13 +646,12 @@ def _convert(text: str, raw: _Raw, qualifier: str) -> Figure | None:
     if m.group("num"):
         digits = m.group("num")
         decimal_dot3 = scale is not None or (info is not None and info[0] == "percent")
-        value, decimals, sig = _parse_number(digits, decimal_dot3)
+        mantissa, decimals, sig = _parse_number(digits, decimal_dot3)
         zeros = 0
     else:
-        digits_s, zeros = _WORD_NUMBERS[re.sub(r"\s+", " ", m.group("word").lower())]
-        value = Decimal(digits_s) * (10 ** zeros)
-        decimals = len(digits_s.partition(".")[2]) - zeros
-        sig = len(digits_s.replace("0.", ""))
+        mantissa, zeros = _WORD_NUMBERS[" ".join(m.group("word").lower().split())]
+        decimals = len(mantissa.partition(".")[2]) - zeros
+        sig = len(mantissa.replace("0.", ""))
     assert isinstance(scale, tuple) or scale is None
     power = scale[1] if scale else 0
     kind, unit, upower = unit_override or info or ("count", "", 0)
@@ -607,17 +659,18 @@ def _convert(text: str, raw: _Raw, qualifier: str) -> Figure | None:
         if info is not None and info[0] == "quantity" and raw.post in ("m", "M") and scale is None:
             scale = _SCALES["m"]  # "£2.5 m"
             power = 6
-        kind, unit = "money", _CUR_PREFIX[re.sub(r"\s+", " ", raw.cur)]
+        kind, unit = "money", _CUR_PREFIX[" ".join(raw.cur.split())]
         upower = 0
     total_power = power + upower
-    value = value * raw.sign * (Decimal(10) ** total_power)
-    precision = Decimal(10) ** (total_power - decimals)
+    # float() of a decimal string is correctly rounded: "6.6e6" -> 6600000.0 exactly
+    value = float(f"{'-' if raw.sign < 0 else ''}{mantissa}e{total_power + zeros}")
+    precision = float(f"1e{total_power - decimals}")
     words, hyphen = _noun_phrase(text, raw.end, kind == "money")
     if kind == "count":
         unit = _count_unit(words, hyphen)
     return Figure(
-        start=raw.start, end=raw.end, text=text[raw.start:raw.end], kind=kind, value=float(value),
-        unit=unit, qualifier=qualifier, precision=float(precision), sig_digits=sig,
+        start=raw.start, end=raw.end, text=text[raw.start:raw.end], kind=kind, value=value,
+        unit=unit, qualifier=qualifier, precision=precision, sig_digits=sig,
         scale=scale[0] if scale else "", noun=" ".join(words),
     )
 
@@ -644,14 +697,7 @@ def _borrow(raws: list[_Raw], text: str) -> None:
 
 def extract_figures(text: str) -> list[Figure]:
     """All figures in ``text`` in order of appearance, non-overlapping."""
-    spans = _blocked_spans(text)
-    starts = [s for s, _ in spans]
-    raws: list[_Raw] = []
-    for m in _FIG_RE.finditer(text):
-        raw = _candidate(text, m)
-        if raw is None or (spans and _overlaps(spans, starts, m.start(), m.end())):
-            continue
-        raws.append(raw)
+    raws = [raw for raw in map(lambda m: _candidate(text, m), _iter_matches(text)) if raw is not None]
     _borrow(raws, text)
     out: list[Figure] = []
     for raw in raws:

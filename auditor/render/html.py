@@ -17,7 +17,7 @@ import math
 import pathlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,7 +108,11 @@ def context_window(src: SourceText, span: tuple[int, int], side: int = CONTEXT_S
     hi = src.line_end(last)
     if hi - end > side:
         hi = _word_end(src.text, end + side)
-    elif last + 1 < len(src.starts) and src.line_end(last + 1) - end <= side:
+    elif (
+        last + 1 < len(src.starts)
+        and src.starts[last + 1] < len(src.text)
+        and src.line_end(last + 1) - end <= side
+    ):
         hi = src.line_end(last + 1)
     return [lo, max(hi, end), src.line_of(lo)]
 
@@ -238,18 +242,35 @@ def _register_sources(reg: Registry, findings_doc: dict, scores_doc: dict) -> No
                     )
 
 
+TextLookup = Callable[[int], SourceText | None]
+Mark = tuple[int, int, int, int]
+
+
+def _locate(geometry: SourceText | None, entry: dict) -> dict[str, Any]:
+    """Span, lines and context window of a finding or related entry (span/lines may be repaired)."""
+    evidence = _str(entry.get("evidence"))
+    span = resolve_span(geometry, entry.get("span"), evidence, entry.get("line"), entry.get("end_line"))
+    line = entry.get("line")
+    if not _is_int(line):
+        line = geometry.line_of(span[0]) if geometry and span else None
+    end = entry.get("end_line")
+    return {
+        "line": line,
+        "end": end if _is_int(end) else line,
+        "span": list(span) if span else None,
+        "ctx": context_window(geometry, span) if geometry and span else None,
+        "ev": evidence,
+    }
+
+
 def _finding_record(
-    finding: dict, number: int, reg: Registry, text_of: Any
-) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
-    """JSON record of one finding and its ``(source, start, end, tag)`` marks."""
+    finding: dict, number: int, reg: Registry, text_of: TextLookup
+) -> tuple[dict[str, Any], list[Mark]]:
+    """JSON record of one finding and its ``(source, start, end, tag)`` marks.
+
+    The finding's own span is tagged ``number``; related spans ``-(number + 1)``.
+    """
     src = reg.index[_str(finding.get("source"))]
-    evidence = _str(finding.get("evidence"))
-    geometry = text_of(src)
-    span = resolve_span(geometry, finding.get("span"), evidence, finding.get("line"), finding.get("end_line"))
-    marks = [(src, span[0], span[1], number)] if span else []
-    line = (
-        finding.get("line") if _is_int(finding.get("line")) else (geometry.line_of(span[0]) if span else None)
-    )
     record = {
         "id": _str(finding.get("id")) or f"#{number}",
         "kind": _str(finding.get("kind")) or "unknown",
@@ -259,41 +280,20 @@ def _finding_record(
         "rank": severity_rank(finding.get("severity")),
         "src": src,
         "story": reg.sources[src]["story"],
-        "line": line,
-        "end": finding.get("end_line") if _is_int(finding.get("end_line")) else line,
-        "span": list(span) if span else None,
-        "ctx": context_window(geometry, span) if span else None,
-        "ev": evidence,
+        **_locate(text_of(src), finding),
         "msg": _str(finding.get("message")),
         "sup": bool(finding.get("suppressed")),
         "rel": [],
     }
+    marks = [(src, *record["span"], number)] if record["span"] else []
     for rel in finding.get("related") or []:
         if isinstance(rel, dict):
-            rel_record, rel_mark = _related_record(rel, finding, number, reg, text_of)
+            rel_src = reg.index[_str(rel.get("source", finding.get("source")))]
+            rel_record = {"src": rel_src, **_locate(text_of(rel_src), rel)}
             record["rel"].append(rel_record)
-            marks.extend(rel_mark)
+            if rel_record["span"]:
+                marks.append((rel_src, *rel_record["span"], -(number + 1)))
     return record, marks
-
-
-def _related_record(
-    rel: dict, finding: dict, number: int, reg: Registry, text_of: Any
-) -> tuple[dict[str, Any], list[tuple[int, int, int, int]]]:
-    """JSON record of a related location; its mark is tagged ``-(number + 1)``."""
-    src = reg.index[_str(rel.get("source", finding.get("source")))]
-    geometry = text_of(src)
-    evidence = _str(rel.get("evidence"))
-    span = resolve_span(geometry, rel.get("span"), evidence, rel.get("line"), rel.get("end_line"))
-    line = rel.get("line") if _is_int(rel.get("line")) else (geometry.line_of(span[0]) if span else None)
-    record = {
-        "src": src,
-        "line": line,
-        "end": rel.get("end_line") if _is_int(rel.get("end_line")) else line,
-        "span": list(span) if span else None,
-        "ctx": context_window(geometry, span) if span else None,
-        "ev": evidence,
-    }
-    return record, ([(src, span[0], span[1], -(number + 1))] if span else [])
 
 
 def build_data(findings_doc: dict, scores_doc: dict, texts: dict[str, str]) -> dict[str, Any]:
@@ -426,6 +426,7 @@ def _stories(data: dict[str, Any], cards: list[dict[str, Any]]) -> list[dict[str
                 "warnings": sum(c["sev"]["warning"] for c in own),
             }
         )
+    stories.sort(key=lambda s: (s["min"] is None, s["min"] or 0.0, s["name"]))
     return stories
 
 

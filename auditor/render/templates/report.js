@@ -108,7 +108,7 @@
       sourceLink(f.src, f.i, f.srcName),
       el("span", { class: "line", text: lineLabel(f.line, f.end) }),
       f.check ? el("code", { class: "check", text: f.check }) : null,
-      DATA.stories.length > 1 ? el("span", { class: "story", text: "story: " + DATA.stories[f.story] }) : null);
+      DATA.stories.length > 1 ? el("span", { class: "f-story", text: "story: " + DATA.stories[f.story] }) : null);
     var body;
     if (f.rel.length) {
       body = el("div", { class: "side" }, sideColumn("flagged", f.src, f.i, f, cls));
@@ -310,7 +310,8 @@
       tags.forEach(function (t) { var k = t < 0 ? -t - 1 : t; if (!(k in firstMark)) { firstMark[k] = mark; } });
       return mark;
     }
-    var box = renderCode(text, 0, text.length, 1, DATA.marks[src] || [], makeMark, function (container, line) {
+    var last = text.length > 0 && text.charAt(text.length - 1) === "\n" ? text.length - 1 : text.length;
+    var box = renderCode(text, 0, last, 1, DATA.marks[src] || [], makeMark, function (container, line) {
       (notes[line] || []).forEach(function (note) { container.append(note); });
     });
     box.firstMark = firstMark;
@@ -322,12 +323,15 @@
     if (!meta) { return; }
     document.getElementById("sv-title").textContent = meta.title || meta.id;
     var bits = [meta.id, "story: " + DATA.stories[meta.story]];
-    if (meta.score !== null && meta.score !== undefined) { bits.push("score " + meta.score.toFixed(1) + " " + (meta.grade || "")); }
     if (meta.outlet) { bits.push(meta.outlet); }
     if (meta.published) { bits.push(meta.published); }
     if (meta.path) { bits.push(meta.path); }
     if (meta.url) { bits.push("url: " + meta.url); }
-    document.getElementById("sv-meta").textContent = bits.join(" · ");
+    var metaLine = document.getElementById("sv-meta");
+    metaLine.replaceChildren(bits.join(" · "));
+    if (meta.score !== null && meta.score !== undefined) {
+      metaLine.prepend(el("span", { class: "pill band-" + meta.band, text: meta.score.toFixed(1) + " " + (meta.grade || "") }), " ");
+    }
     if (drawer.getAttribute("data-source") !== String(src)) {
       svBody.replaceChildren(renderSource(src));
       drawer.setAttribute("data-source", String(src));

@@ -1,0 +1,226 @@
+"""figure_conflict and date_conflict: the same fact reported differently by sources of a story.
+
+Alignment: claims are blocked by (story, claim kind, unit) — currency for money, the counted noun
+for counts, the unit for quantities — so only comparable claims meet, and the cost stays near
+linear in the number of claims. Within a block, two claims of different sources speak of the same
+fact when their context words overlap enough (checks.yaml: conflicts.align_min_score), their fact
+years do not differ, and for percentages their bases ("of the user base") match.
+Each claim's best partner per other source joins its group; each group has a consensus (the value
+most sources give) and each deviating claim gets a class:
+- precision: equal at the coarser written precision (6.6 vs 6.625 million);
+- magnitude: off by a factor of about 1,000 (million vs billion);
+- value: anything else; for dates, `date` (another day, month or year);
+plus a `weekday` class for a weekday that does not match the date written beside it.
+Features: conflict_class, rel_diff, n_agree (sources agreeing with the claim), n_consensus.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from ..corpus import Corpus, candidates, related
+
+APPROXIMATE = {"about", "around", "approximately", "roughly", "nearly", "almost", "some", "an estimated",
+               "estimated", "close to", "circa", "approx", "up to"}
+AT_LEAST = {"over", "more than", "at least", "above", "upwards of", "in excess of"}
+AT_MOST = {"under", "less than", "below", "up to", "at most", "fewer than"}
+FEATURES = ["claim_text", "conflict_class", "rel_diff", "n_agree", "n_consensus"]
+
+
+@dataclass
+class Claim:
+    """A figure or date claim, as the conflict check sees it."""
+
+    idx: int
+    source: str
+    story: str
+    start: int
+    end: int
+    text: str
+    value: float
+    precision: float
+    qualifier: str
+    context: frozenset[str]
+    year: str
+    noun: str
+    base: str
+    granularity: str = "day"
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def alignment(a: Claim, b: Claim, cfg: dict) -> float:
+    """How sure we are that two claims of different sources state the same fact (0..1)."""
+    if a.year and b.year and a.year != b.year:
+        return 0.0
+    if a.base and b.base and fuzz.token_set_ratio(a.base, b.base) < float(cfg.get("base_min_ratio", 60)):
+        return 0.0
+    noun = fuzz.token_set_ratio(a.noun, b.noun) / 100 if a.noun and b.noun else 0.5
+    year = 1.0 if a.year and a.year == b.year else 0.0
+    return 0.6 * _overlap(a.context, b.context) + 0.25 * noun + 0.15 * year
+
+
+def agree(a: Claim, b: Claim, cfg: dict) -> bool:
+    """Same value, allowing for qualifiers ("over", "about") and rounding tolerance."""
+    lo, hi = sorted((a.value, b.value))
+    if hi == 0 or (hi - lo) / hi <= float(cfg.get("equal_tolerance", 0.001)):
+        return True
+    for x, y in ((a, b), (b, a)):
+        if x.qualifier in APPROXIMATE and abs(x.value - y.value) / max(abs(y.value), 1e-9) <= float(
+                cfg.get("approximate_tolerance", 0.1)):
+            return True
+        if x.qualifier in AT_LEAST and y.value >= x.value:
+            return True
+        if x.qualifier in AT_MOST and y.value <= x.value:
+            return True
+    return False
+
+
+def classify(claim: Claim, reference: Claim) -> str:
+    """precision, magnitude or value: how a deviating figure differs from the consensus."""
+    coarse = max(claim.precision, reference.precision)
+    if coarse > 0 and round(claim.value / coarse) == round(reference.value / coarse):
+        return "precision"
+    ratio = max(claim.value, reference.value) / max(min(claim.value, reference.value), 1e-9)
+    if ratio >= 500 and abs(math.log10(ratio) / 3 - round(math.log10(ratio) / 3)) < 0.05:
+        return "magnitude"
+    return "value"
+
+
+def _groups(claims: list[Claim], cfg: dict) -> list[list[Claim]]:
+    """Union of each claim with its best-aligned claim in every other source."""
+    parent = list(range(len(claims)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    threshold = float(cfg.get("align_min_score", 0.4))
+    for i, a in enumerate(claims):
+        best: dict[str, tuple[float, int]] = {}
+        for j, b in enumerate(claims):
+            if b.source == a.source:
+                continue
+            score = alignment(a, b, cfg)
+            if score >= threshold and score > best.get(b.source, (0.0, -1))[0]:
+                best[b.source] = (score, j)
+        for _, j in best.values():
+            parent[find(i)] = find(j)
+    groups: dict[int, list[Claim]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        groups[find(i)].append(c)
+    return [g for g in groups.values() if len({c.source for c in g}) > 1]
+
+
+def _clusters(group: list[Claim], equal) -> list[list[Claim]]:
+    """Claims of a group split into clusters of equal value, biggest (most sources) first."""
+    clusters: list[list[Claim]] = []
+    for c in sorted(group, key=lambda c: (c.precision, c.source, c.start)):
+        home = next((cl for cl in clusters if equal(cl[0], c)), None)
+        if home is None:
+            clusters.append([c])
+        else:
+            home.append(c)
+    return sorted(clusters, key=lambda cl: -len({c.source for c in cl}))
+
+
+def _deviations(group: list[Claim], equal, classify_fn) -> list[tuple[Claim, list[Claim], str, int, int]]:
+    """(claim, reference claims, class, n_agree, n_consensus) for every claim off the consensus."""
+    clusters = _clusters(group, equal)
+    sizes = [len({c.source for c in cl}) for cl in clusters]
+    if len(clusters) < 2:
+        return []
+    out = []
+    tie = sizes[0] == sizes[1]
+    for k, cluster in enumerate(clusters):
+        if k == 0 and not tie:
+            continue
+        reference = clusters[1] if k == 0 else clusters[0]
+        for claim in cluster:
+            cls = classify_fn(claim, reference[0])
+            # on a tie, a rounding difference is charged to the less precise side only
+            if tie and cls == "precision" and claim.precision <= reference[0].precision:
+                continue
+            out.append((claim, reference, cls, sizes[k], sizes[0 if k else 1]))
+    return out
+
+
+def _claim(row, idx: int) -> Claim:
+    return Claim(idx=idx, source=row.source, story=row.story, start=int(row.start), end=int(row.end),
+                 text=row.text, value=float(row.value) if pd.notna(row.value) else 0.0,
+                 precision=float(row.precision) if pd.notna(row.precision) else 0.0,
+                 qualifier=str(row.qualifier or "") if pd.notna(row.qualifier) else "",
+                 context=frozenset(str(row.context or "").split()), year=str(row.years or ""),
+                 noun=str(row.noun or "") if pd.notna(row.noun) else "",
+                 base=str(row.base or "") if pd.notna(row.base) else "",
+                 granularity=str(row.granularity) if pd.notna(row.granularity) else "day")
+
+
+def _row(claim: Claim, refs: list[Claim], cls: str, n_agree: int, n_cons: int, subkind: str) -> dict:
+    seen: set[str] = set()
+    rel = []
+    for r in refs:
+        if r.source not in seen:
+            seen.add(r.source)
+            rel.append(related(r.source, r.start, r.end))
+    ref = refs[0]
+    rel_diff = abs(claim.value - ref.value) / max(abs(ref.value), 1e-9) if subkind == "figure" else 0.0
+    return {"source": claim.source, "story": claim.story, "start": claim.start, "end": claim.end,
+            "subkind": cls, "related": rel, "note": ref.text, "claim_text": claim.text, "conflict_class": cls,
+            "rel_diff": round(rel_diff, 6), "n_agree": n_agree, "n_consensus": n_cons}
+
+
+def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
+    """Candidate figure conflicts of every story."""
+    cfg = corpus.config.check("conflicts")
+    claims = corpus.claims
+    figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
+    rows = []
+    for _, block in figs.groupby(["story", "kind", "unit"], sort=True):
+        items = [_claim(r, i) for i, r in enumerate(block.itertuples())]
+        for group in _groups(items, cfg):
+            for claim, refs, cls, n_agree, n_cons in _deviations(group, lambda a, b: agree(a, b, cfg), classify):
+                rows.append(_row(claim, refs, cls, n_agree, n_cons, "figure"))
+    return candidates(rows, FEATURES)
+
+
+def _date_value(row) -> float:
+    return float(pd.Timestamp(row.date).toordinal()) if pd.notna(row.date) and row.date else math.nan
+
+
+def _same_date(a: Claim, b: Claim) -> bool:
+    da, db = pd.Timestamp.fromordinal(int(a.value)), pd.Timestamp.fromordinal(int(b.value))
+    if "month" in (a.granularity, b.granularity):
+        return (da.year, da.month) == (db.year, db.month)
+    return da == db
+
+
+def date_conflicts(corpus: Corpus) -> pd.DataFrame:
+    """Candidate date conflicts (and weekday mismatches) of every story."""
+    cfg = corpus.config.check("conflicts")
+    claims = corpus.claims
+    dates = claims[claims["claim_type"] == "date"].copy()
+    rows = [_weekday_row(r) for r in dates[dates["weekday_mismatch"].fillna(False).astype(bool)].itertuples()]
+    dates["value"] = [_date_value(r) for r in dates.itertuples()]
+    dates = dates[dates["value"].notna()]
+    for _, block in dates.groupby("story", sort=True):
+        items = [_claim(r, i) for i, r in enumerate(block.itertuples())]
+        for group in _groups(items, cfg):
+            for claim, refs, _cls, n_agree, n_cons in _deviations(group, _same_date, lambda a, b: "date"):
+                rows.append(_row(claim, refs, "date", n_agree, n_cons, "date"))
+    return candidates(rows, FEATURES)
+
+
+def _weekday_row(r) -> dict:
+    return {"source": r.source, "story": r.story, "start": int(r.start), "end": int(r.end), "subkind": "weekday",
+            "related": [], "note": r.date, "claim_text": r.text, "conflict_class": "weekday", "rel_diff": 0.0,
+            "n_agree": 0, "n_consensus": 0}
