@@ -1,11 +1,13 @@
 """Score stage: findings and per-source metrics -> a 0-100 score per source, explained.
 
-Components and weights come from expectations/scoring.yaml. Each component has a type:
-- findings: starts at max_points and loses points per finding of its kinds
-  (severity_points x kind_multiplier x subkind_multiplier), never below zero;
-- share: max_points x a per-source ratio from the metrics frame (e.g. corroborated claims);
-- presence: max_points split over named boolean metrics (dateline, byline, named sources).
-The score is the sum of component points scaled to `scale`.
+Components, weights and formulas come from expectations/scoring.yaml. Component types:
+- findings: max_points x 0.5 ** (cost / half_life), where cost sums, over the source's unsuppressed
+  findings of the component's kinds, severity_points[severity] x kind_multiplier[kind] x
+  subkind_multiplier["kind.subkind"]. Every finding strictly lowers the component; never below 0.
+- share: max_points x min(1, (numerator / denominator) / target) x the same decay for the
+  component's penalty kinds (empty_share when the denominator is 0).
+- presence: max_points split evenly over boolean metrics (dateline, byline, named sources).
+The score is the sum of component points scaled to `scale`; the grade comes from `grades`.
 """
 
 from __future__ import annotations
@@ -28,38 +30,55 @@ def grade(score: float, bands: dict[str, float]) -> str:
 
 
 def finding_cost(f: Finding, cfg: dict) -> float:
-    """Points one finding takes from its component."""
+    """Points of cost one finding carries (before the component's decay)."""
     base = float(cfg.get("severity_points", {}).get(f.severity, 0))
     mult = float(cfg.get("kind_multiplier", {}).get(f.kind, 1.0))
     sub = float(cfg.get("subkind_multiplier", {}).get(f"{f.kind}.{f.subkind}", 1.0))
     return base * mult * sub
 
 
-def _findings_component(spec: dict, own: list[Finding], cfg: dict) -> dict:
-    kinds = set(spec.get("kinds", []))
+def _decay(spec: dict, own: list[Finding], cfg: dict, kinds_key: str) -> tuple[float, list[Finding], float]:
+    """(factor in 0..1, the findings that cost, their total cost) for a component's kinds."""
+    kinds = set(spec.get(kinds_key, []))
     hits = [f for f in own if f.kind in kinds and not f.suppressed]
-    lost = sum(finding_cost(f, cfg) for f in hits)
+    cost = sum(finding_cost(f, cfg) for f in hits)
+    return 0.5 ** (cost / float(spec.get("half_life", 20))), hits, cost
+
+
+def _explain(hits: list[Finding], cost: float) -> str:
+    if not hits:
+        return "no findings"
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(f.kind for f in hits).items()))
+    return f"{kinds} (cost {round(cost, 1)})"
+
+
+def _findings_component(spec: dict, own: list[Finding], cfg: dict) -> dict:
+    factor, hits, cost = _decay(spec, own, cfg, "kinds")
     top = float(spec["max_points"])
-    points = max(0.0, top - lost)
-    detail = ", ".join(f"{n} {k}" for k, n in sorted(Counter(f.kind for f in hits).items())) or "no findings"
-    return {"points": round(points, 2), "max": top, "finding_ids": [f.id for f in hits],
-            "detail": f"-{round(min(lost, top), 2)} for {detail}"}
+    return {"points": round(top * factor, 2), "max": top, "finding_ids": [f.id for f in hits],
+            "detail": _explain(hits, cost)}
 
 
-def _share_component(spec: dict, metrics: dict[str, Any]) -> dict:
+def _share_component(spec: dict, own: list[Finding], metrics: dict[str, Any], cfg: dict) -> dict:
     top = float(spec["max_points"])
     num, den = metrics.get(spec["numerator"], 0), metrics.get(spec["denominator"], 0)
-    share = float(num) / float(den) if den else float(spec.get("empty_share", 1.0))
-    return {"points": round(top * share, 2), "max": top, "finding_ids": [],
-            "detail": f"{num} of {den} {spec.get('label', spec['numerator'])}"}
+    share = float(num) / float(den) if den else float(spec.get("empty_share", 0.5))
+    target = float(spec.get("target", 1.0))
+    factor, hits, cost = _decay(spec, own, cfg, "penalty_kinds")
+    detail = f"{num} of {den} {spec.get('label', spec['numerator'])}"
+    if hits:
+        detail += f"; {_explain(hits, cost)}"
+    return {"points": round(top * min(1.0, share / target) * factor, 2), "max": top,
+            "finding_ids": [f.id for f in hits], "detail": detail}
 
 
 def _presence_component(spec: dict, metrics: dict[str, Any]) -> dict:
     top = float(spec["max_points"])
     items = spec["metrics"]
     have = [m for m in items if metrics.get(m)]
+    lacks = [m for m in items if m not in have]
     return {"points": round(top * len(have) / len(items), 2), "max": top, "finding_ids": [],
-            "detail": "has " + (", ".join(have) or "none") + "; lacks " + (", ".join(m for m in items if m not in have) or "none")}
+            "detail": "has " + (", ".join(have) or "none") + "; lacks " + (", ".join(lacks) or "nothing")}
 
 
 def _component(name: str, spec: dict, own: list[Finding], metrics: dict, cfg: dict) -> dict:
@@ -67,7 +86,7 @@ def _component(name: str, spec: dict, own: list[Finding], metrics: dict, cfg: di
     if kind == "findings":
         return _findings_component(spec, own, cfg)
     if kind == "share":
-        return _share_component(spec, metrics)
+        return _share_component(spec, own, metrics, cfg)
     if kind == "presence":
         return _presence_component(spec, metrics)
     raise ConfigError("scoring.yaml", f"component {name}: unknown type {kind!r}")
@@ -86,9 +105,13 @@ def score_sources(sources: pd.DataFrame, findings: list[Finding], cfg: dict,
     audited = sources[sources["status"] == "audited"].sort_values(["story", "source"])
     for source, story in zip(audited["source"], audited["story"], strict=True):
         own = by_source.get(source, [])
-        parts = {name: _component(name, spec, own, (metrics or {}).get(source, {}), cfg)
-                 for name, spec in components.items()}
+        mine = (metrics or {}).get(source, {})
+        parts = {name: _component(name, spec, own, mine, cfg) for name, spec in components.items()}
         value = round(scale * sum(p["points"] for p in parts.values()) / total_max, 2)
-        out.append({"source": source, "story": story, "score": value, "grade": grade(value, cfg.get("grades", {})),
-                    "components": parts, "findings": dict(sorted(Counter(f.kind for f in own if not f.suppressed).items()))})
+        entry = {"source": source, "story": story, "score": value, "grade": grade(value, cfg.get("grades", {})),
+                 "components": parts,
+                 "findings": dict(sorted(Counter(f.kind for f in own if not f.suppressed).items()))}
+        if mine.get("syndicated_with"):
+            entry["syndicated_with"] = mine["syndicated_with"]
+        out.append(entry)
     return out

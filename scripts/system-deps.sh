@@ -11,7 +11,7 @@
 # To add a part: write have_NAME (exit 0 when present) and ensure_NAME, and add NAME to PARTS.
 set -euo pipefail
 
-PARTS=(postgresql)
+PARTS=(postgresql chromium)
 
 APT_UPDATED=0
 
@@ -61,6 +61,15 @@ have_postgresql() {
 
 ensure_postgresql() {
   have_postgresql || apt_install postgresql
+}
+
+# ---- Chromium: headless browser for tests/test_report_browser.py (driven by Playwright)
+have_chromium() {
+  [ -x /usr/bin/chromium ]
+}
+
+ensure_chromium() {
+  have_chromium || apt_install chromium
 }
 
 main() {

@@ -198,7 +198,7 @@ def test_cross_source_conflict_side_by_side_and_suppressed_apart(watched: Watche
 
 
 def test_pagination_of_a_larger_report(browser: Any, tmp_path: Path) -> None:
-    findings_doc, scores_doc, texts = rf.large_docs(n_sources=60, n_findings=450)
+    findings_doc, scores_doc, texts = rf.large_docs(n_sources=30, n_findings=250)
     url = write_report(tmp_path, findings_doc, scores_doc, texts).as_uri()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     view = Watched(page)

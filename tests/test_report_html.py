@@ -129,7 +129,7 @@ def test_hostile_strings_are_escaped(page: str) -> None:
     assert "<img src=x" not in page
     assert "onerror=alert(1)>" not in page.replace("onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&lt;b&gt;Evil Outlet&lt;/b&gt;" not in page or "<b>Evil Outlet</b>" not in page
+    assert "&lt;b&gt;Evil Outlet&lt;/b&gt;" in page
     assert "<b>Evil Outlet</b>" not in page
     assert 'href="javascript:' not in page.lower()
     # the only <script> elements are ours: the JSON block and the inline app script
@@ -201,8 +201,11 @@ def test_charts_escape_labels_and_handle_empty_input() -> None:
     )
 
 
-def test_trend_chart_absent_without_history(docs: tuple) -> None:
+def test_trend_chart_needs_two_runs(docs: tuple) -> None:
     assert 'id="chart-trend"' not in render_report(docs[0], docs[1], docs[2])
+    one_run = [row for row in docs[3] if row["run"] == docs[3][0]["run"]]
+    assert charts.trend_chart(one_run) == ""
+    assert charts.trend_chart(docs[3]).startswith('<svg id="chart-trend"')
 
 
 def test_importing_the_report_module_does_not_import_matplotlib() -> None:
@@ -245,6 +248,10 @@ def test_context_window_keeps_short_neighbours_and_clips_long_lines() -> None:
     start = src.text.index("target")
     lo, hi, first = context_window(src, (start, start + 6))
     assert src.text[lo:hi] == "bb\nccc target ccc\ndd" and first == 2
+    paragraphs = SourceText("p" * 300 + "\n\nshort target\n" + "q" * 300 + "\n")
+    start = paragraphs.text.index("target")
+    lo, hi, first = context_window(paragraphs, (start, start + 6))
+    assert paragraphs.text[lo:hi] == "short target" and first == 3  # no blank or long neighbours
     long = SourceText("x " * 1000 + "TARGET" + " y" * 1000)
     start = long.text.index("TARGET")
     lo, hi, first = context_window(long, (start, start + 6), side=50)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..corpus import Corpus
-from . import boilerplate, conflicts, confusion, duplicates, garble, punctuation, repetition
+from . import allegation, boilerplate, conflicts, confusion, duplicates, garble, punctuation, repetition
 
 Detector = Callable[[Corpus], pd.DataFrame]
 
@@ -23,6 +23,7 @@ DETECTORS: dict[str, Detector] = {
     "garbled_text": garble.detect,
     "term_confusion": confusion.detect,
     "figure_conflict": conflicts.figure_conflicts,
+    "unattributed_allegation": allegation.detect,
     "date_conflict": conflicts.date_conflicts,
 }
 

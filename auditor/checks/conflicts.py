@@ -36,7 +36,7 @@ FEATURES = ["claim_text", "conflict_class", "rel_diff", "n_agree", "n_consensus"
 class Claim:
     """A figure or date claim, as the conflict check sees it."""
 
-    idx: int
+    claim_id: int
     source: str
     story: str
     start: int
@@ -154,8 +154,8 @@ def _deviations(group: list[Claim], equal, classify_fn) -> list[tuple[Claim, lis
     return out
 
 
-def _claim(row, idx: int) -> Claim:
-    return Claim(idx=idx, source=row.source, story=row.story, start=int(row.start), end=int(row.end),
+def _claim(row) -> Claim:
+    return Claim(claim_id=int(row.claim_id), source=row.source, story=row.story, start=int(row.start), end=int(row.end),
                  text=row.text, value=float(row.value) if pd.notna(row.value) else 0.0,
                  precision=float(row.precision) if pd.notna(row.precision) else 0.0,
                  qualifier=str(row.qualifier or "") if pd.notna(row.qualifier) else "",
@@ -179,18 +179,48 @@ def _row(claim: Claim, refs: list[Claim], cls: str, n_agree: int, n_cons: int, s
             "rel_diff": round(rel_diff, 6), "n_agree": n_agree, "n_consensus": n_cons}
 
 
-def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
-    """Candidate figure conflicts of every story."""
+def _figure_groups(corpus: Corpus) -> list[list[Claim]]:
     cfg = corpus.config.check("conflicts")
     claims = corpus.claims
     figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
-    rows = []
+    groups: list[list[Claim]] = []
     for _, block in figs.groupby(["story", "kind", "unit"], sort=True):
-        items = [_claim(r, i) for i, r in enumerate(block.itertuples())]
-        for group in _groups(items, cfg):
-            for claim, refs, cls, n_agree, n_cons in _deviations(group, lambda a, b: agree(a, b, cfg), classify):
-                rows.append(_row(claim, refs, cls, n_agree, n_cons, "figure"))
+        groups.extend(_groups([_claim(r) for r in block.itertuples()], cfg))
+    return groups
+
+
+def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
+    """Candidate figure conflicts of every story."""
+    cfg = corpus.config.check("conflicts")
+    rows = []
+    for group in _figure_groups(corpus):
+        for claim, refs, cls, n_agree, n_cons in _deviations(group, lambda a, b: agree(a, b, cfg), classify):
+            rows.append(_row(claim, refs, cls, n_agree, n_cons, "figure"))
     return candidates(rows, FEATURES)
+
+
+def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]:
+    """claim_id -> how many independent other sources of the story give the same figure or date.
+
+    Looser than conflict alignment on purpose: the same value in the same unit (or the same day)
+    anywhere in another source of the story confirms a claim.
+    """
+    cfg = corpus.config.check("conflicts")
+    claims = corpus.claims
+    counts: dict[int, int] = {}
+    figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
+    dates = claims[claims["claim_type"] == "date"].copy()
+    dates["value"] = [_date_value(r) for r in dates.itertuples()]
+    blocks = [(b, lambda a, c: agree(a, c, cfg)) for _, b in figs.groupby(["story", "kind", "unit"], sort=True)]
+    blocks += [(b, _same_date) for _, b in dates[dates["value"].notna()].groupby("story", sort=True)]
+    for block, equal in blocks:
+        items = [_claim(r) for r in block.itertuples()]
+        for c in items:
+            own = independent.get(c.source, c.source)
+            others = {independent.get(o.source, o.source) for o in items if o.source != c.source and equal(o, c)}
+            others.discard(own)
+            counts[c.claim_id] = len(others)
+    return counts
 
 
 def _date_value(row) -> float:
@@ -204,19 +234,26 @@ def _same_date(a: Claim, b: Claim) -> bool:
     return da == db
 
 
-def date_conflicts(corpus: Corpus) -> pd.DataFrame:
-    """Candidate date conflicts (and weekday mismatches) of every story."""
+def _date_groups(corpus: Corpus) -> list[list[Claim]]:
     cfg = corpus.config.check("conflicts")
     claims = corpus.claims
     dates = claims[claims["claim_type"] == "date"].copy()
-    rows = [_weekday_row(r) for r in dates[dates["weekday_mismatch"].fillna(False).astype(bool)].itertuples()]
     dates["value"] = [_date_value(r) for r in dates.itertuples()]
     dates = dates[dates["value"].notna()]
+    groups: list[list[Claim]] = []
     for _, block in dates.groupby("story", sort=True):
-        items = [_claim(r, i) for i, r in enumerate(block.itertuples())]
-        for group in _groups(items, cfg):
-            for claim, refs, _cls, n_agree, n_cons in _deviations(group, _same_date, lambda a, b: "date"):
-                rows.append(_row(claim, refs, "date", n_agree, n_cons, "date"))
+        groups.extend(_groups([_claim(r) for r in block.itertuples()], cfg))
+    return groups
+
+
+def date_conflicts(corpus: Corpus) -> pd.DataFrame:
+    """Candidate date conflicts (and weekday mismatches) of every story."""
+    claims = corpus.claims
+    dates = claims[claims["claim_type"] == "date"]
+    rows = [_weekday_row(r) for r in dates[dates["weekday_mismatch"].fillna(False).astype(bool)].itertuples()]
+    for group in _date_groups(corpus):
+        for claim, refs, _cls, n_agree, n_cons in _deviations(group, _same_date, lambda a, b: "date"):
+            rows.append(_row(claim, refs, "date", n_agree, n_cons, "date"))
     return candidates(rows, FEATURES)
 
 

@@ -56,7 +56,7 @@ _WEEKDAYS: dict[str, int] = {
     "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
     "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
 }
-_FULL_MONTHS = [k for k, _ in sorted(_MONTHS.items(), key=lambda kv: kv[1]) if len(k) > 4 or k in ("may", "june", "july")]
+_FULL_MONTHS = [k for k in _MONTHS if len(k) > 4 or k in ("may", "june", "july")]
 _FULL_WEEKDAYS = [k for k in _WEEKDAYS if k.endswith("day")]
 
 
@@ -117,10 +117,11 @@ _DATE_RE = re.compile(
     re.VERBOSE,
 )
 
-_TRIGGER_RE = re.compile(
-    rf"\d+|(?<![A-Z])(?:{_alt([w[:3] for w in list(_MONTHS) + list(_WEEKDAYS)])})"
-    r"|(?<![A-Za-z])(?:[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Yy]esterday|[Tt]oday|[Tt]omorrow)"
+_TRIGGER_RE = re.compile(r"[\dJFMASONDTW][\da-zA-Z]?[a-zA-Z]?")
+_TRIGGER_WORDS = frozenset(
+    v for w in list(_MONTHS) + list(_WEEKDAYS) for v in (w[:3].title(), w[:3].upper())
 )
+_REL_BEFORE_RE = re.compile(rf"(?<![A-Za-z])(?:[Ll]ast|[Nn]ext|[Tt]his(?:{_SP}+coming)?|[Cc]oming){_SP}+$")
 
 _NAMED_DAY_BEFORE = re.compile(
     rf"(?:\b(?:Black|Cyber|Good|Ash|Super|Easter|Palm|Bloody|Holy|Maundy|Shrove|Giving|Blue|Manic)"
@@ -179,7 +180,8 @@ def _mention(
     mismatch = False
     if wd is not None and year is not None and month is not None and day is not None:
         mismatch = datetime.date(year, month, day).weekday() != wd
-    return DateMention(m.start(), m.end(), m.group(0), kind, year, month, day, wd, mismatch, granularity, inferred)
+    return DateMention(m.start(), m.end(), m.group(0), kind, year, month, day, wd, mismatch, granularity,
+                       inferred)
 
 
 def _from_named(
@@ -282,23 +284,49 @@ def _convert(m: re.Match[str], text: str, ref: datetime.date | None) -> DateMent
     return _from_relative_day(m, ref)
 
 
-def _iter_matches(text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
-    """Non-overlapping ``_DATE_RE`` matches, tried only where a trigger (digits, month/weekday word) starts.
+def _relative_day_matches(text: str, pos: int, end: int) -> list[re.Match[str]]:
+    """Matches of "yesterday", "today", "tomorrow" (found with str.find, far faster than a regex scan)."""
+    out = []
+    for tail in ("esterday", "oday", "omorrow"):
+        i = text.find(tail, pos + 1, end)
+        while i >= 0:
+            m = _DATE_RE.match(text, i - 1, end)
+            if m is not None and m.lastgroup == "r":
+                out.append(m)
+            i = text.find(tail, i + 1, end)
+    return out
 
-    Equivalent to ``finditer`` for this pattern but several times faster on prose.
+
+def _iter_matches(text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+    """Non-overlapping ``_DATE_RE`` matches, tried only where a digit run or a month/weekday word starts.
+
+    Equivalent to ``finditer`` for this pattern but several times faster on prose: the trigger regex
+    starts with a character class, which the regex engine scans for in C.
     """
     end = len(text) if endpos is None else endpos
-    search, match = _TRIGGER_RE.search, _DATE_RE.match
-    while True:
-        hit = search(text, pos, end)
-        if hit is None:
-            return
-        m = match(text, hit.start(), end)
-        if m is None:
-            pos = hit.end()
+    match, words, rel_before = _DATE_RE.match, _TRIGGER_WORDS, _REL_BEFORE_RE.search
+    found = _relative_day_matches(text, pos, end)
+    last = pos
+    for hit in _TRIGGER_RE.finditer(text, pos, end):
+        p = hit.start()
+        if p < last:
             continue
-        yield m
-        pos = max(m.end(), hit.start() + 1)
+        if text[p].isdigit():
+            if p and text[p - 1].isdigit():
+                continue
+            m = match(text, p, end)
+        elif hit.group() in words:
+            rel = rel_before(text, max(last, p - 16), p)
+            m = match(text, rel.start(), end) if rel is not None else None
+            if m is None:
+                m = match(text, p, end)
+        else:
+            continue
+        if m is not None:
+            found.append(m)
+            last = m.end()
+    found.sort(key=lambda m: m.start())
+    yield from found
 
 
 def _iter_mentions(text: str, ref: datetime.date | None, pos: int = 0, endpos: int | None = None

@@ -55,7 +55,8 @@ _SCALES: dict[str, tuple[str, int]] = {
     "billion": ("billion", 9), "bn": ("billion", 9), "bln": ("billion", 9), "B": ("billion", 9),
     "b": ("billion", 9),
     "trillion": ("trillion", 12), "tn": ("trillion", 12), "trn": ("trillion", 12), "T": ("trillion", 12),
-    "lakh": ("lakh", 5), "lakhs": ("lakh", 5), "crore": ("crore", 7), "crores": ("crore", 7), "cr": ("crore", 7),
+    "lakh": ("lakh", 5), "lakhs": ("lakh", 5), "crore": ("crore", 7), "crores": ("crore", 7),
+    "cr": ("crore", 7),
     "lakh crore": ("lakh crore", 12), "lakh crores": ("lakh crore", 12), "Mio": ("million", 6),
     "Mio.": ("million", 6), "Mrd": ("billion", 9), "Mrd.": ("billion", 9),
 }
@@ -127,7 +128,8 @@ _add("quantity", "MWp", "MWp")
 _add("quantity", "GWp", "GWp")
 _add("quantity", "ha", "ha|hectares|hectare")
 _add("quantity", "acre", "acres|acre")
-_add("quantity", "km2", "km²|km2|sq km|sq. km|square kilometres|square kilometers|square kilometre|square kilometer")
+_add("quantity", "km2", "km²|km2|sq km|sq. km|square kilometres|square kilometers")
+_add("quantity", "km2", "square kilometre|square kilometer")
 _add("quantity", "m2", "m²|sq m|square metres|square meters|square metre|square meter")
 _add("quantity", "ft2", "sq ft|sq. ft|square feet|square foot")
 _add("quantity", "mi2", "sq mi|square miles|square mile")
@@ -172,6 +174,11 @@ _add("quantity", "h", "hours|hour|hrs|hr|h")
 _add("quantity", "min", "minutes|minute|mins|min")
 _add("quantity", "s", "seconds|second|secs|sec")
 
+def _wordset(text: str) -> frozenset[str]:
+    """Whitespace-separated words of ``text`` as a set."""
+    return frozenset(text.split())
+
+
 _QUALIFIERS = [
     "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as", "as much as",
     "as few as", "as little as", "no more than", "not more than", "no less than", "not less than",
@@ -197,16 +204,16 @@ _WORD_NUMBERS: dict[str, tuple[str, int]] = {  # word -> (digits as written, tra
     "half a": ("0.5", 0), "half an": ("0.5", 0),
 }
 
-_STOP = frozenset("""
+_STOP = _wordset("""
 a an the of in on at to for from by with and or but nor per each every than as that which who whom
 whose this these those it its their his her our my your is are was were be been being has have had
 will would could can may might should shall must do does did not no after before over under since
 until between into across against during including according ago annually so if when while where
 about around up down out off more less last next also only just all both such other another said
-says say told reported according while whereas although though because then there here what how
-why yet still even now already per via like plus minus versus vs compared respectively alone apiece
-annually monthly-basis yearly-basis approximately roughly nearly almost estimated
-""".split())
+says say told reported whereas although though because then there here what how why yet still even
+now already via like plus minus versus vs compared respectively alone apiece monthly-basis yearly-
+basis approximately roughly nearly almost estimated
+""")
 
 _IRREGULAR = {
     "people": "person", "children": "child", "men": "man", "women": "woman", "feet": "foot",
@@ -220,30 +227,31 @@ _IRREGULAR = {
 _PLURAL_INVARIANT = frozenset({"people", "children", "men", "women", "staff", "police", "personnel",
                                "cattle", "sheep", "aircraft", "data", "media", "troops", "feet"})
 
-_LABELS = frozenset("""
+_LABELS = _wordset("""
 section sections article articles chapter clause paragraph para rule title version ver v no nos nr
-number page pages pp p fig figure table appendix item exhibit route highway interstate flight room gate
-platform episode ep season level phase stage round game match grade class category cat type tier model
-series generation gen part vol volume issue act bill resolution amendment regulation directive
-docket lot unit district ward precinct zone channel line track row seat block building floor
-apartment apt suite box pillar priority day week top windows covid ios android patch build step
-term code form schedule list annex protocol no.
-""".split())
+number page pages pp p fig figure table appendix item exhibit route highway interstate flight room
+gate platform episode ep season level phase stage round game match grade class category cat type
+tier model series generation gen part vol volume issue act bill resolution amendment regulation
+directive docket lot unit district ward precinct zone channel line track row seat block building
+floor apartment apt suite box pillar priority day week top windows covid ios android patch build
+step term code form schedule list annex protocol no.
+""")
 
-_FUNCTION_CAPS = frozenset("""
+_FUNCTION_CAPS = _wordset("""
 the a an and or but of in on at to for from by with about around over under nearly almost some only
 just roughly approximately more less fewer than least most up all another those these its their his
 her our my your we they he she it i you there here total overall estimated then when while after
 before since until between among including within without into across as if so yet also even still
 now again each every both additional further extra although though because once per out off during
-against toward towards via plus minus barely fully exactly precisely says said reported according
-is are was were had has have be been will would could should may might can must did do does got
-what which who whom whose that this where why how circa several many few other others first last
-next like unlike near past upon almost meanwhile however altogether together today yesterday
-recently currently already earlier later initially previously eventually finally collectively
-combined nearly than well some whopping record mere above below beyond excess upwards upward north
-no not never just only nearly around approx approx. c. ca. estimated fewer
-""".split())
+against toward towards via plus minus barely fully exactly precisely says said reported according is
+are was were had has have be been will would could should may might can must did do does got what
+which who whom whose that this where why how circa several many few other others first last next
+like unlike near past upon meanwhile however altogether together today yesterday recently currently
+already earlier later initially previously eventually finally collectively combined well whopping
+record mere above below beyond excess upwards upward north no not never approx approx. c. ca.
+""")
+
+_NUMBER_WORDS = "|".join(w.title() + "|" + w for w in _WORD_NUMBERS if " " not in w and len(w) > 2)
 
 # --------------------------------------------------------------------------- regexes
 
@@ -268,7 +276,7 @@ _NUMBER = rf"""
   | \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?                   # 1,234,567.89
   | \d{{1,3}}(?:\.\d{{3}})+(?:,\d+)?                   # 1.234.567,89
   | \d{{1,3}}(?:{_GROUP_SP}\d{{3}})+(?:[.,]\d+)?       # 1 000 000
-  | \d+(?:[.,]\d+)?                                  # 1234, 6.6, 1,5
+  | \d+(?:\.\d+|,\d{{1,2}}(?!\d))?                    # 1234, 6.6, 1,5
 """
 
 _CUR_WORD_PREFIXES = [k for k in _CUR_PREFIX if k[0].isalpha()]
@@ -283,8 +291,7 @@ _FIG_RE = re.compile(
     )?
     (?:
         (?(cur)|(?<![\w.,:/#\u00a3\u20ac$]))(?P<num>{_NUMBER})(?!\d)
-      | (?<![\w'’-])(?P<word>(?:[Hh]alf{_SP}+an?|[Aa]n?|{"|".join(w.title() + "|" + w
-                                                             for w in _WORD_NUMBERS if " " not in w and len(w) > 2)}))
+      | (?<![\w'’-])(?P<word>(?:[Hh]alf{_SP}+an?|[Aa]n?|{_NUMBER_WORDS}))
         (?={_SP}+(?:thousand|million|billion|trillion)\b(?!-))
     )
     (?:
@@ -312,14 +319,15 @@ _BLOCK_RE = re.compile(
     re.VERBOSE,
 )
 
-_TRIGGER_RE = re.compile(r"\d+|(?<![A-Za-z])(?:thousand|million|billion|trillion)(?![A-Za-z])")
+# a character class first lets the regex engine skip ahead in C: digit runs and scale words
+_TRIGGER_RE = re.compile(r"[\dtmb](?:(?<=\d)\d*|(?<=t)housand(?![A-Za-z])|(?<=[mbt])r?illion(?![A-Za-z]))")
 _CUR_LAST = frozenset(k[-1] for k in _CUR_PREFIX)
 _CUR_BEFORE_RE = re.compile(
     rf"(?:(?<![A-Za-z])(?:{_alt(_CUR_WORD_PREFIXES).replace('(?![A-Za-z0-9²³])', '')})"
     rf"|{'|'.join(re.escape(k) for k in sorted(_CUR_SYMBOL_PREFIXES, key=len, reverse=True))}){_SP}?$"
 )
 _WORDNUM_BEFORE_RE = re.compile(
-    rf"(?<![\w'’-])(?:[Hh]alf{_SP}+an?|[Aa]n?|{'|'.join(w.title() + '|' + w for w in _WORD_NUMBERS if ' ' not in w and len(w) > 2)}){_SP}+$"
+    rf"(?<![\w'’-])(?:[Hh]alf{_SP}+an?|[Aa]n?|{_NUMBER_WORDS}){_SP}+$"
 )
 _QUAL_SET = frozenset(_QUALIFIERS)
 _QUAL_SYMBOLS = "~≈<>≥≤"
@@ -327,10 +335,11 @@ _TOKEN_OK_RE = re.compile(r"[A-Za-z][\w&'’.-]*\Z")
 _LINE_START_RE = re.compile(rf"(?:^|\n){_SP}*(?:[-*•·]{_SP}*)?$")
 _MONTH_BEFORE_RE = re.compile(
     rf"\b(?:Jan|Feb|Febr|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June"
-    rf"|July|August|September|October|November|December)\.?{_SP}*(?:the{_SP}+)?$"
+    rf"|July|August|September|October|November|December)\.?{_SP}*(?:the{_SP}+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?{_SP}*(?:[-–&]|and|to){_SP}*)?$"  # "January 5 and 6"
 )
 _MONTH_AFTER_RE = re.compile(
-    rf"(?:{_SP}*[-–]{_SP}*\d{{1,2}})?{_SP}+(?:of{_SP}+)?(?:January|February|March|April|June|July|August"
+    rf"(?:{_SP}*(?:[-–&]|and|to){_SP}*\d{{1,2}}(?:st|nd|rd|th)?)?{_SP}+(?:of{_SP}+)?(?:January|February|March|April|June|July|August"
     rf"|September|October|November|December|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
 )
 _TIME_AFTER_RE = re.compile(rf"{_SP}?(?:[ap]\.?m\b\.?|[AP]M\b|GMT\b|UTC\b|o'clock|o’clock)")
@@ -350,6 +359,17 @@ class _Raw:
     scale: str | None
     post: str | None
     sign: int
+    noun_at: int = -1  # where the counted noun is read (the far end of a range), -1: right after
+    dropped: bool = False
+
+    @property
+    def bare(self) -> bool:
+        return (self.cur is None and self.scale is None and self.post is None
+                and self.m.group("num") is not None)
+
+    @property
+    def tail(self) -> int:
+        return self.end if self.noun_at < 0 else self.noun_at
 
 
 # --------------------------------------------------------------------------- helpers
@@ -364,15 +384,30 @@ def _block_end(text: str, p: int) -> int:
     return m.end()
 
 
+def _start_of(text: str, p: int, pos: int) -> int:
+    """Where a figure whose digits or scale word start at ``p`` begins (a currency or number word before)."""
+    if text[p].isdigit():
+        c = text[p - 1] if p else ""
+        if c in _CUR_LAST or (c in " \u00a0" and p > 1 and text[p - 2] in _CUR_LAST):
+            before = _CUR_BEFORE_RE.search(text, max(pos, p - 8), p)
+            if before is not None:
+                return before.start()
+        return p
+    if p and text[p - 1].isalpha():
+        return -1
+    before = _WORDNUM_BEFORE_RE.search(text, max(pos, p - 12), p)
+    return -1 if before is None else before.start()
+
+
 def _iter_matches(text: str) -> Iterator[re.Match[str]]:
     """``_FIG_RE`` matches, tried only at digit runs and scale words, skipping dates, times and phones."""
     spans = date_spans(text)
     n_spans, si, pos = len(spans), 0, 0
-    while True:
-        hit = _TRIGGER_RE.search(text, pos)
-        if hit is None:
-            return
+    fig_match = _FIG_RE.match
+    for hit in _TRIGGER_RE.finditer(text):
         p = hit.start()
+        if p < pos:
+            continue
         while si < n_spans and spans[si][1] <= p:
             si += 1
         if si < n_spans and spans[si][0] <= p:
@@ -383,19 +418,13 @@ def _iter_matches(text: str) -> Iterator[re.Match[str]]:
             if block:
                 pos = block
                 continue
-            before = None
-            if p and (text[p - 1] in _CUR_LAST or (p > 1 and text[p - 1] in " \u00a0" and text[p - 2] in _CUR_LAST)):
-                before = _CUR_BEFORE_RE.search(text, max(pos, p - 8), p)
-        else:
-            before = _WORDNUM_BEFORE_RE.search(text, max(pos, p - 12), p)
-            if before is None:
-                pos = hit.end()
-                continue
-        m = _FIG_RE.match(text, before.start()) if before is not None else None
-        if m is None or m.end() <= p:
-            m = _FIG_RE.match(text, p)
+        q = _start_of(text, p, pos)
+        if q < 0:
+            continue
+        m = fig_match(text, q)
+        if (m is None or m.end() <= p) and q != p:
+            m = fig_match(text, p)
         if m is None or (si < n_spans and spans[si][0] < m.end()):
-            pos = hit.end()
             continue
         yield m
         pos = m.end()
@@ -408,6 +437,8 @@ def _singular(word: str) -> str:
         w = w[:-2]
     if w in _IRREGULAR:
         return _IRREGULAR[w]
+    if len(word) >= 3 and word[-1] == "s" and word[:-1].isupper():
+        return w[:-1]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if w.endswith(("sses", "xes", "ches", "shes", "zzes")):
@@ -421,6 +452,8 @@ def _is_plural(word: str) -> bool:
     w = word.lower().rstrip("'’")
     if w in _PLURAL_INVARIANT:
         return True
+    if len(word) >= 3 and word[-1] == "s" and word[:-1].isupper():
+        return True  # "MPs", "CEOs"
     if word.isupper() or len(w) <= 3:
         return False
     return w.endswith("s") and not w.endswith(("ss", "us", "is", "'s", "’s"))
@@ -463,7 +496,7 @@ def _count_unit(words: list[str], hyphen: bool) -> str:
     for w in content:
         if _is_plural(w):
             return _singular(w)
-    return _singular(content[-1])
+    return _singular(content[0])
 
 
 def _parse_number(raw: str, decimal_dot3: bool) -> tuple[str, int, int]:
@@ -474,10 +507,7 @@ def _parse_number(raw: str, decimal_dot3: bool) -> tuple[str, int, int]:
         s = s.replace("." if dec == "," else ",", "").replace(",", ".")
     elif "," in s:
         parts = s.split(",")
-        if len(parts) > 2 or len(parts[-1]) == 3:
-            s = s.replace(",", "")
-        else:
-            s = s.replace(",", ".")
+        s = s.replace(",", "") if len(parts) > 2 or len(parts[-1]) == 3 else s.replace(",", ".")
     elif "." in s:
         parts = s.split(".")
         if len(parts) > 2 or (len(parts[-1]) == 3 and not decimal_dot3 and parts[0] != "0"):
@@ -578,7 +608,8 @@ def _candidate(text: str, m: re.Match[str]) -> _Raw | None:
 def _reject_bare(text: str, raw: _Raw, digits: str) -> bool:
     """Rules for numbers without currency, unit, percent or scale."""
     s, e = raw.m.start("num"), raw.m.end("num")
-    if len(digits) <= 2 and (_MONTH_BEFORE_RE.search(text, max(0, s - 14), s) or _MONTH_AFTER_RE.match(text, e)):
+    if len(digits) <= 2 and (_MONTH_BEFORE_RE.search(text, max(0, s - 14), s)
+                             or _MONTH_AFTER_RE.match(text, e)):
         return True
     if _TIME_AFTER_RE.match(text, e):
         return True
@@ -622,7 +653,7 @@ def _resolve_scale(text: str, raw: _Raw, kind_hint: str | None) -> tuple[str, in
     key = " ".join(raw.scale.split())
     if key not in _AMBIGUOUS_SCALES or raw.cur is not None or kind_hint == "money":
         return _SCALES[key]
-    words, _ = _noun_phrase(text, raw.end, False)
+    words, _ = _noun_phrase(text, raw.tail, False)
     plural = any(_is_plural(w) for w in words)
     if kind_hint == "quantity" or plural:
         if raw.scale in ("k", "K") and len(raw.m.group("num") or "") < 2:
@@ -665,7 +696,7 @@ def _convert(text: str, raw: _Raw, qualifier: str) -> Figure | None:
     # float() of a decimal string is correctly rounded: "6.6e6" -> 6600000.0 exactly
     value = float(f"{'-' if raw.sign < 0 else ''}{mantissa}e{total_power + zeros}")
     precision = float(f"1e{total_power - decimals}")
-    words, hyphen = _noun_phrase(text, raw.end, kind == "money")
+    words, hyphen = _noun_phrase(text, raw.tail, kind == "money")
     if kind == "count":
         unit = _count_unit(words, hyphen)
     return Figure(
@@ -675,15 +706,30 @@ def _convert(text: str, raw: _Raw, qualifier: str) -> Figure | None:
     )
 
 
+def _hyphen_pair(text: str, a: _Raw, b: _Raw) -> bool:
+    return text[a.end:b.start] in ("-", "–")
+
+
 def _is_range(text: str, a: _Raw, b: _Raw) -> bool:
     return b.start - a.end <= 6 and _RANGE_RE.match(text, a.end, b.start) is not None
 
 
 def _borrow(raws: list[_Raw], text: str) -> None:
-    """Ranges: "5-10%", "between $5 and $6 billion", "$5-6 billion" share the scale, unit and currency."""
+    """Ranges share scale, unit, currency and noun: "5-10%", "$5-6 billion", "2,000-3,000 people".
+
+    A hyphenated pair of bare numbers without a plural noun after it is a score or a code ("won 3-1",
+    "voted 52-48") and is dropped.
+    """
     for a, b in zip(raws, raws[1:], strict=False):
         num = a.m.group("num") or ""
         if a.post is not None or not _is_range(text, a, b) or (num.isdigit() and len(num) == 4):
+            continue
+        if a.bare and b.bare and _hyphen_pair(text, a, b):
+            words, _ = _noun_phrase(text, b.end, False)
+            if words and _is_plural(words[0]):
+                a.noun_at = b.end
+            else:
+                a.dropped = b.dropped = True
             continue
         if a.scale is None and b.scale is not None and b.scale not in _AMBIGUOUS_SCALES:
             a.scale = b.scale
@@ -693,18 +739,21 @@ def _borrow(raws: list[_Raw], text: str) -> None:
             a.cur = b.cur
         elif a.cur is not None and b.cur is None and b.post is None:
             b.cur = a.cur
+        if a.bare or a.scale is not None:
+            a.noun_at = b.end
 
 
 def extract_figures(text: str) -> list[Figure]:
     """All figures in ``text`` in order of appearance, non-overlapping."""
     raws = [raw for raw in map(lambda m: _candidate(text, m), _iter_matches(text)) if raw is not None]
     _borrow(raws, text)
-    out: list[Figure] = []
-    for raw in raws:
-        fig = _finish(text, raw)
-        if fig is not None:
-            out.append(fig)
-    return out
+    figs = [None if raw.dropped else _finish(text, raw) for raw in raws]
+    for i in range(1, len(raws)):
+        # "pages 112-130": the far end of a rejected hyphenated pair goes too
+        a, b = raws[i - 1], raws[i]
+        if figs[i] is not None and figs[i - 1] is None and b.bare and _hyphen_pair(text, a, b):
+            figs[i] = None
+    return [f for f in figs if f is not None]
 
 
 def _finish(text: str, raw: _Raw) -> Figure | None:
@@ -715,7 +764,7 @@ def _finish(text: str, raw: _Raw) -> Figure | None:
         if _reject_bare(text, raw, digits):
             return None
         if _is_year(raw, digits):
-            words, _ = _noun_phrase(text, raw.end, False)
+            words, _ = _noun_phrase(text, raw.tail, False)
             if not (qualifier and words and _is_plural(words[0])):
                 return None
     return _convert(text, raw, qualifier)

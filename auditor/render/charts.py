@@ -249,9 +249,9 @@ def _trend_series(history: Iterable[dict]) -> tuple[list[str], dict[tuple[str, s
 
 
 def trend_chart(history: list[dict] | None) -> str:
-    """Score per source over past runs (the weakest sources by latest score)."""
+    """Score per source over past runs (the weakest sources by latest score); "" for fewer than 2 runs."""
     runs, series = _trend_series(history or [])
-    if not runs:
+    if len(runs) < 2:
         return ""
     latest = {key: points[max(points)] for key, points in series.items()}
     keys = sorted(series, key=lambda k: (latest[k], k))[:MAX_TREND_LINES]

@@ -29,6 +29,8 @@ CARDS_OPEN = 12
 """Cards shown per story before the rest fold into a "show all" block."""
 CONTEXT_SIDE = 600
 """Most characters of context shown on each side of a flagged span."""
+NEIGHBOUR_MAX = 200
+"""Longest neighbouring line shown as extra context (headings, datelines; not whole paragraphs)."""
 
 _JSON_ESCAPES = {
     ord("<"): "\\u003c",
@@ -96,25 +98,34 @@ def resolve_span(
 
 
 def context_window(src: SourceText, span: tuple[int, int], side: int = CONTEXT_SIDE) -> list[int]:
-    """``[start, end, first_line]`` of the paragraph around a span, one extra line each side if short."""
+    """``[start, end, first_line]``: the span's paragraph(s), clipped to ``side`` characters each side.
+
+    A neighbouring line is added when it is short and not blank (a heading, a dateline).
+    """
     start, end = span
     first = src.line_of(start) - 1
     last = src.line_of(max(start, end - 1)) - 1
     lo = src.starts[first]
     if start - lo > side:
         lo = _word_start(src.text, start - side)
-    elif first > 0 and start - src.starts[first - 1] <= side:
+    elif first > 0 and _is_short_line(src, first - 1) and start - src.starts[first - 1] <= side:
         lo = src.starts[first - 1]
     hi = src.line_end(last)
     if hi - end > side:
         hi = _word_end(src.text, end + side)
     elif (
-        last + 1 < len(src.starts)
-        and src.starts[last + 1] < len(src.text)
-        and src.line_end(last + 1) - end <= side
+        last + 1 < len(src.starts) and _is_short_line(src, last + 1) and src.line_end(last + 1) - end <= side
     ):
         hi = src.line_end(last + 1)
     return [lo, max(hi, end), src.line_of(lo)]
+
+
+def _is_short_line(src: SourceText, index: int) -> bool:
+    """True when 0-based line ``index`` exists, is not blank and has at most NEIGHBOUR_MAX characters."""
+    if not 0 <= index < len(src.starts) or src.starts[index] >= len(src.text):
+        return False
+    line = src.text[src.starts[index] : src.line_end(index)]
+    return bool(line.strip()) and len(line) <= NEIGHBOUR_MAX
 
 
 def _word_start(text: str, offset: int) -> int:

@@ -1,0 +1,73 @@
+"""unattributed_allegation: wrongdoing stated as fact in a story about an unproven accusation.
+
+Candidates are sentences matching a wrongdoing pattern (lexicons/attribution.yaml). Features:
+hedged (an attribution cue or hedge in the sentence or the one before it in the same paragraph,
+or the sentence is a quotation) and
+allegation_story (the source or its story speaks of a lawsuit, accusation, complaint, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..corpus import Corpus, candidates
+
+
+@dataclass(frozen=True)
+class Language:
+    """Compiled attribution lexicon."""
+
+    cues: re.Pattern
+    hedges: re.Pattern
+    context: re.Pattern
+    wrongdoing: list[re.Pattern]
+
+    @classmethod
+    def from_lexicon(cls, lex: dict) -> Language:
+        def words(items: list[str]) -> re.Pattern:
+            alts = "|".join(re.escape(w) for w in sorted(items or ["\x00"], key=len, reverse=True))
+            return re.compile(r"(?<![\w])(?:" + alts + ")", re.IGNORECASE)
+
+        return cls(words(lex.get("attribution_cues", [])), words(lex.get("hedges", [])),
+                   words(lex.get("allegation_context", [])),
+                   [re.compile(p, re.IGNORECASE) for p in (lex.get("wrongdoing", {}) or {}).get("patterns", [])])
+
+
+def language(corpus: Corpus) -> Language:
+    return Language.from_lexicon(corpus.config.lexicons.get("attribution", {}))
+
+
+def _quoted(text: str) -> bool:
+    stripped = text.strip()
+    return stripped[:1] in "\"“‘'" or bool(re.search(r"[\"“][^\"”]{20,}[\"”]", text))
+
+
+def detect(corpus: Corpus) -> pd.DataFrame:
+    """Candidate sentences asserting wrongdoing, with hedge and story features."""
+    lang = language(corpus)
+    s = corpus.sentences
+    if "is_boilerplate" in s:
+        s = s[~s["is_boilerplate"]]
+    allegation_sources = {src for src, text in corpus.texts.items() if lang.context.search(text)}
+    story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
+    allegation_stories = {story_of[src] for src in allegation_sources}
+    rows = []
+    previous = ("", -1, "")  # (source, paragraph, text) of the sentence before
+    for source, story, para, start, text in zip(s["source"], s["story"], s["para"], s["start"], s["text"],
+                                                strict=True):
+        before = previous[2] if previous[:2] == (source, para) else ""
+        previous = (source, para, text)
+        match = next((m for p in lang.wrongdoing for m in [p.search(text)] if m), None)
+        if not match:
+            continue
+        window = f"{before} {text}"
+        rows.append({
+            "source": source, "story": story, "start": start, "end": start + len(text), "subkind": "assertion",
+            "related": [], "note": match.group(),
+            "hedged": bool(lang.hedges.search(window) or lang.cues.search(window) or _quoted(text)),
+            "allegation_story": source in allegation_sources or story in allegation_stories,
+        })
+    return candidates(rows, ["hedged", "allegation_story"])
