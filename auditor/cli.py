@@ -32,7 +32,8 @@ def _score(value: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="auditor", description="Audit news sources for credibility and discrepancies.")
+    parser = argparse.ArgumentParser(prog="auditor",
+                                     description="Audit news sources for credibility and discrepancies.")
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     a = sub.add_parser("audit", help="audit sources and write reports")
@@ -73,7 +74,8 @@ def _summary(result) -> str:
         lines.append(f"skipped {s['path']}: {s['reason']}")
     n = len(result.findings_doc["findings"])
     verdict = "passed" if result.passed else f"FAILED ({len(result.gate_failures)} source(s))"
-    lines.append(f"{len(result.scores_doc['sources'])} sources audited, {len(skipped)} skipped, {n} findings; gate {verdict}")
+    audited = len(result.scores_doc["sources"])
+    lines.append(f"{audited} sources audited, {len(skipped)} skipped, {n} findings; gate {verdict}")
     for source, reason in sorted(result.gate_failures.items()):
         lines.append(f"  gate: {source}: {reason}")
     return "\n".join(lines)

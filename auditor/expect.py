@@ -65,7 +65,6 @@ def _strip_doc(spec: dict) -> dict:
 def build_suites(config: Config) -> dict[str, Any]:
     """GX suite objects for every suite file; unknown types and bad kwargs are ConfigErrors."""
     import great_expectations as gx
-
     from great_expectations.expectations.registry import get_expectation_impl
 
     ctx = _gx_context()
@@ -200,7 +199,8 @@ def _finding(config: Config, failure: Failure, row: dict, locator: Locator, seen
               "related_lines": ", ".join(f"{r['source']}:{r['line']}" if r["source"] != row["source"]
                                          else f"line {r['line']}-{r['end_line']}" for r in related),
               "related_evidence": "; ".join(_short(r["evidence"], 60) for r in related),
-              "related_evidence_hint": "".join(f"; {r['source']} line {r['line']}: \"{_short(r['evidence'], 60)}\"" for r in related[:1])}
+              "related_evidence_hint": "".join(f"; {r['source']} line {r['line']}: \"{_short(r['evidence'], 60)}\""
+                                               for r in related[:1])}
     message = _render(failure.message, values, str(config.suite_paths[failure.suite]))
     context = locator.context(row["source"], int(row["start"]), int(row["end"]))
     key = (failure.check, row["source"], place["evidence"].lower(), context.lower())

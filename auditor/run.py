@@ -63,9 +63,11 @@ def _stderr(message: str) -> None:
     print(f"[auditor] {message}", file=sys.stderr, flush=True)
 
 
-def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = _stderr) -> tuple[list[Finding], Corpus]:
+def analyse(sources: pd.DataFrame, config: Config,
+            log: Callable[[str], None] = _stderr) -> tuple[list[Finding], Corpus]:
     """Segment, extract, detect and validate: sources -> findings (no I/O)."""
-    abbreviations = frozenset(config.lexicons.get("abbreviations", {}).get("abbreviations", [])) or DEFAULT_ABBREVIATIONS
+    listed = config.lexicons.get("abbreviations", {}).get("abbreviations", [])
+    abbreviations = frozenset(listed) or DEFAULT_ABBREVIATIONS
     paragraphs, sentences = segment(sources, Segmenter(abbreviations))
     boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
     log(f"segment: {len(paragraphs)} paragraphs, {len(sentences)} sentences")
@@ -165,7 +167,8 @@ def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, 
         "run": {"started": started.isoformat().replace("+00:00", "Z"), "version": __version__,
                 "inputs": [str(p) for p in options.paths], "expectations": str(config.root),
                 "suites_hash": config.digest[:16], "findings": len(findings),
-                "sources": int((sources["status"] == "audited").sum()), "skipped": int((sources["status"] == "skipped").sum())},
+                "sources": int((sources["status"] == "audited").sum()),
+                "skipped": int((sources["status"] == "skipped").sum())},
         "sources": rows,
         "findings": [f.to_dict() for f in findings],
     }

@@ -76,6 +76,8 @@ DATE_CASES: list[DateCase] = [
      "Tuesday, January 21", THU, "month_day", 2025, 1, 21, 1, False),
     ("On Friday, January 21 the court sat.",
      "Friday, January 21", THU, "month_day", 2025, 1, 21, 4, True),
+    ("Record date: 23-Jan-2025 (NSE)", "23-Jan-2025", THU, "full", 2025, 1, 23, None, False),
+    ("On Friday 13 June the board met.", "Friday 13 June", THU, "month_day", 2025, 6, 13, 4, False),
     ("The hearing is on Tuesday.", "Tuesday", None, "weekday", None, None, None, 1, False),
     ("The lawsuit, filed on 21 January, alleges", "21 January", None, "month_day", None, 1, 21, None, False),
     ("Results are due on 3 March (Monday).", "3 March (Monday)", datetime.date(2025, 2, 20), "month_day",
@@ -149,6 +151,10 @@ DATELINES: list[tuple[str, tuple[int | None, int, int] | None]] = [
     ("Headline\nThe lawsuit, which was filed in a federal court in San Jose on behalf of millions of users, "
      "cites a policy update made on September 18, 2024, by the company.", None),
     ("Headline only\nNo date in this short article.", None),
+    ("Trump inaugurated on January 20\nBody text follows.", None),
+    ("Fed holds rates steady on Jan 29, 2025\nJan 30, 2025\nBody", (2025, 1, 30)),
+    ("By Jane Doe and John Roe | Reuters | January 23, 2025\nBody", (2025, 1, 23)),
+    ("Published on January 23, 2025\nBody", (2025, 1, 23)),
 ]
 
 

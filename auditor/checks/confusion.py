@@ -103,7 +103,8 @@ def _window(o: Occurrence) -> tuple[str, int, int]:
     lo, hi = o.start - o.sent_start, o.end - o.sent_start
     before = re.search(r"(?:[^\W_][\w’'-]*[ \t]+){0,2}$", o.sentence[:lo])
     after = re.match(r"(?:[ \t]+[^\W_][\w’'-]*){0,2}", o.sentence[hi:])
-    return o.source, o.sent_start + (before.start() if before else lo), o.sent_start + hi + (after.end() if after else 0)
+    start = o.sent_start + (before.start() if before else lo)
+    return o.source, start, o.sent_start + hi + (after.end() if after else 0)
 
 
 def _story_slots(occurrences: list[Occurrence]) -> dict[str, Slots]:
@@ -165,7 +166,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     if "is_boilerplate" in sents:
         sents = sents[~sents["is_boilerplate"]]
     rows = []
-    for story, group in sents.groupby("story", sort=True):
+    for _story, group in sents.groupby("story", sort=True):
         occurrences = _occurrences(group) + _lexicon_words(group, pairs)
         slots = _story_slots([o for o in occurrences if ACRONYM.fullmatch(o.term)])
         defined = {src: definitions(corpus.texts[src]) for src in group["source"].unique()}

@@ -36,9 +36,9 @@ def scan(text: str) -> list[tuple[int, str, str]]:
         elif ch in PAIRS:
             stack.append((i, ch))
         elif ch in CLOSERS:
-            if ch == "’" and (not stack or stack[-1][1] != "‘" or _is_apostrophe(text, i)):
-                if not any(m == "‘" for _, m in stack):
-                    continue  # an apostrophe
+            apostrophe = not stack or stack[-1][1] != "‘" or _is_apostrophe(text, i)
+            if ch == "’" and apostrophe and not any(m == "‘" for _, m in stack):
+                continue  # an apostrophe
             opener = CLOSERS[ch]
             depth = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == opener), None)
             if depth is None:

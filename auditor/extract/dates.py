@@ -91,9 +91,9 @@ _DATE_RE = re.compile(
     )
   | (?P<b>                                   # [Weekday,] Day Month[ Year]
         (?:(?P<b_wd>{_WD_ANY}),?{_SP}+)?(?:the{_SP}+)?
-        (?<![\d.,:/])(?P<b_day>{_DAY}){_RANGE}{_SP}+(?:of{_SP}+)?
+        (?<![\d.,:/])(?P<b_day>{_DAY}){_RANGE}(?:{_SP}+(?:of{_SP}+)?|(?P<b_dash>-))
         (?P<b_mon>{_MON})
-        (?:,?{_SP}+(?P<b_year>{_YEAR}))?
+        (?:(?(b_dash)-|,?{_SP}+)(?P<b_year>{_YEAR}))?
         {_WD_PAREN.format(p="b")}
     )
   | (?P<i>                                   # ISO 2025-01-21
@@ -356,8 +356,12 @@ def date_spans(text: str) -> list[tuple[int, int]]:
 
 
 _DATELINE_LINES = 5
-_SHORT_LINE = 80
+_SHORT_LINE = 120
 _HEAD_PREFIX = 25
+_DATELINE_SEPARATORS = frozenset("|•·—–-:,(*/")
+_EVENT_PREPOSITIONS = frozenset({"on", "in", "since", "until", "till", "by", "from", "before", "after", "of",
+                                 "to", "at", "between", "and", "through", "for"})
+_DATELINE_LABEL_RE = re.compile(r"(?i)\b(?:published|updated|posted|modified|dated?|released|issued)\b")
 
 
 def _head_lines(text: str) -> list[tuple[int, int]]:
@@ -381,19 +385,31 @@ def _day_mentions(text: str, start: int, end: int) -> Iterator[DateMention]:
             yield mention
 
 
+def _is_dateline(line: str, head: str) -> bool:
+    """Whether a date preceded by ``head`` on ``line`` reads as a dateline rather than an event date."""
+    if _DATELINE_LABEL_RE.search(head):
+        return True  # "Published: Thu 23 Jan 2025", "Updated 10 February 2026"
+    stripped = head.rstrip()
+    if stripped and stripped[-1] in _DATELINE_SEPARATORS and len(line) <= _SHORT_LINE:
+        return True  # "BBC News • Jan 23, 2025", "- Jan 23"
+    words = stripped.split()
+    if words and words[-1].lower() in _EVENT_PREPOSITIONS:
+        return False  # "Fed holds rates on Jan 29": a headline about an event
+    return len(stripped) <= _HEAD_PREFIX  # "WASHINGTON, Jan 23 (Reuters)", "January 23, 2025LinkedIn ..."
+
+
 def parse_dateline_parts(text: str) -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of the publication date near the top of an article.
 
-    Looks at the first five non-empty lines for the first day-precise date that stands on a short
-    line (a dateline such as "Jan 23" or "Updated 10 February 2026 17:05 GMT") or near the start
-    of a line
-    ("January 23, 2025LinkedIn is ...", "WASHINGTON, Jan 23 (Reuters) - ...") counts; a date in the
-    middle of a long sentence is an event date, not a dateline, and is skipped.
+    Looks at the first day-precise date in each of the first five non-empty lines and returns the
+    first one that reads as a dateline: at the start of its line or after a short place name
+    ("January 23, 2025LinkedIn is ...", "WASHINGTON, Jan 23 (Reuters) - ..."), after a label
+    ("Published:", "Updated") or after a separator on a short line ("BBC News • Jan 23, 2025").
+    Dates after a preposition or deep inside a sentence are event dates and are skipped.
     """
     for start, end in _head_lines(text):
         for mention in _day_mentions(text, start, end):
-            head = text[start:mention.start].strip(" \t-•|–—:*")
-            if end - start <= _SHORT_LINE or len(head) <= _HEAD_PREFIX:
+            if _is_dateline(text[start:end], text[start:mention.start]):
                 return mention.year, mention.month or 0, mention.day or 0
             break
     return None

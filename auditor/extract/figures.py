@@ -186,8 +186,8 @@ _QUALIFIERS = [
     "around", "roughly", "approximately", "approx.", "approx", "some", "an estimated", "estimated",
     "over", "under", "above", "below", "just over", "just under", "well over", "well above",
     "well below", "well under", "slightly more than", "slightly less than", "slightly over",
-    "a little over", "a little more than", "only", "just", "exactly", "precisely", "circa", "c.",
-    "ca.", "north of", "nigh on", "barely", "a mere", "a whopping", "a record", "a total of",
+    "a little over", "a little more than", "exactly", "precisely", "circa", "c.", "ca.", "north of",
+    "nigh on", "just shy of", "shy of",
 ]
 _QUAL_NORMAL = {
     "approx.": "approximately", "approx": "approximately", "circa": "about", "c.": "about",
@@ -209,10 +209,16 @@ a an the of in on at to for from by with and or but nor per each every than as t
 whose this these those it its their his her our my your is are was were be been being has have had
 will would could can may might should shall must do does did not no after before over under since
 until between into across against during including according ago annually so if when while where
-about around up down out off more less last next also only just all both such other another said
+about around up down out off less last next also only just all both such another said
 says say told reported whereas although though because then there here what how why yet still even
 now already via like plus minus versus vs compared respectively alone apiece monthly-basis yearly-
 basis approximately roughly nearly almost estimated
+""")
+
+_VERBS_S = _wordset("""
+lives says rises falls grows shows remains comes goes makes takes gets means needs seems looks works
+runs stands lies uses faces plays includes owns holds reports expects plans wants accounts represents
+contains covers reaches exceeds totals marks adds brings leaves sees puts keeps gives tells becomes
 """)
 
 _IRREGULAR = {
@@ -330,8 +336,11 @@ _WORDNUM_BEFORE_RE = re.compile(
     rf"(?<![\w'’-])(?:[Hh]alf{_SP}+an?|[Aa]n?|{_NUMBER_WORDS}){_SP}+$"
 )
 _QUAL_SET = frozenset(_QUALIFIERS)
+_POST_QUAL_RE = re.compile(rf"(?:-|{_SP})?(odd|plus|\+|or{_SP}+so|or{_SP}+more|or{_SP}+above)(?![\w+])")
+_POST_QUAL_NORMAL = {"odd": "about", "or so": "about", "plus": "more than", "+": "more than",
+                     "or more": "at least", "or above": "at least"}
 _QUAL_SYMBOLS = "~≈<>≥≤"
-_TOKEN_OK_RE = re.compile(r"[A-Za-z][\w&'’.-]*\Z")
+_TOKEN_OK_RE = re.compile(r"[A-Za-z][\w&'’./-]*\Z")
 _LINE_START_RE = re.compile(rf"(?:^|\n){_SP}*(?:[-*•·]{_SP}*)?$")
 _MONTH_BEFORE_RE = re.compile(
     rf"\b(?:Jan|Feb|Febr|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June"
@@ -339,8 +348,9 @@ _MONTH_BEFORE_RE = re.compile(
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?{_SP}*(?:[-–&]|and|to){_SP}*)?$"  # "January 5 and 6"
 )
 _MONTH_AFTER_RE = re.compile(
-    rf"(?:{_SP}*(?:[-–&]|and|to){_SP}*\d{{1,2}}(?:st|nd|rd|th)?)?{_SP}+(?:of{_SP}+)?(?:January|February|March|April|June|July|August"
-    rf"|September|October|November|December|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
+    rf"(?:{_SP}*(?:[-–&]|and|to){_SP}*\d{{1,2}}(?:st|nd|rd|th)?)?{_SP}+(?:of{_SP}+)?"
+    rf"(?:January|February|March|April|June|July|August|September|October|November|December"
+    rf"|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
 )
 _TIME_AFTER_RE = re.compile(rf"{_SP}?(?:[ap]\.?m\b\.?|[AP]M\b|GMT\b|UTC\b|o'clock|o’clock)")
 _WORDS_RE = re.compile(rf"(?:{_SP}+|-)([^\W\d_](?:[^\W\d_]|['’&-](?=[^\W\d_]))*['’]?)(?![\w])")
@@ -470,7 +480,7 @@ def _noun_phrase(text: str, pos: int, money: bool) -> tuple[list[str], bool]:
         word = m.group(1)
         low = word.lower()
         if low in _STOP:
-            if not words and money and low in ("in", "of", "per") and pos == m.start():
+            if not words and money and low in ("in", "of", "per"):
                 if low == "per":
                     words.append(word)
                 pos = m.end()
@@ -478,8 +488,8 @@ def _noun_phrase(text: str, pos: int, money: bool) -> tuple[list[str], bool]:
             break
         if not words:
             hyphen = text[m.start()] == "-"
-        elif low.endswith("ed") and len(low) > 4:
-            break  # "a fine followed", "a settlement reached"
+        elif low.endswith(("ed", "ing")) and len(low) > 4 or low in _VERBS_S:
+            break  # "a fine followed", "a deal covering", "the 1.4 billion population lives in"
         words.append(word)
         pos = m.end()
         if _is_plural(word):
@@ -758,6 +768,11 @@ def extract_figures(text: str) -> list[Figure]:
 
 def _finish(text: str, raw: _Raw) -> Figure | None:
     qualifier = _qualifier(text, raw.start)
+    after = _POST_QUAL_RE.match(text, raw.end)
+    if after is not None:  # "5,000-odd jobs", "10,000+ startups", "30 or more"
+        qualifier = qualifier or _POST_QUAL_NORMAL[" ".join(after.group(1).lower().split())]
+        if raw.noun_at < 0:
+            raw.noun_at = after.end()
     bare = raw.cur is None and raw.scale is None and raw.post is None
     if bare and raw.m.group("num"):
         digits = raw.m.group("num")
