@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 import pytest
 
@@ -167,3 +168,17 @@ def test_parse_dateline() -> None:
     assert parse_dateline("Title\nJanuary 23, 2025LinkedIn is ...") == datetime.date(2025, 1, 23)
     assert parse_dateline("Title\n- Jan 23\n- 2 min read") is None
     assert parse_dateline("") is None
+
+
+def test_random_token_soup_invariants() -> None:
+    tokens = ["Jan", "January", "Tuesday", "Sun", "last", "next", "21", "21st", "2025", "2025-01-21", "04.03.2026",
+              "of", "the", ",", " ", "\n", "-", "(", ")", "yesterday", "May", "Mayor", "14:08", "5,000", "/"]
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice(tokens) + rng.choice(["", " "]) for _ in range(rng.randint(1, 15)))
+        last_end = 0
+        for m in extract_dates(text, THU):
+            assert text[m.start:m.end] == m.text
+            assert m.start >= last_end
+            last_end = m.end
+        parse_dateline_parts(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from auditor.extract.figures import Figure, extract_figures
@@ -160,6 +162,12 @@ FIGURE_CASES: list[FigureCase] = [
      "2,000", "count", 2_000, "job", "", 1),
     ("Nearly 10 000 employees signed the open letter.",
      "10 000", "count", 10_000, "employee", "nearly", 1),
+    ("The survey polled 1\u202f000 adults in March.",
+     "1\u202f000", "count", 1_000, "adult", "", 1),
+    ("Organisers counted 25\u00a0000 visitors over the weekend.",
+     "25\u00a0000", "count", 25_000, "visitor", "", 1),
+    ("The harvest came to 1.234,5 tonnes, the cooperative said.",
+     "1.234,5 tonnes", "quantity", 1234.5, "t", "", 0.1),
     ("At least 42 people were killed in the floods, officials said.",
      "42", "count", 42, "person", "at least", 1),
     ("The app has 500m monthly active users worldwide.",
@@ -339,3 +347,22 @@ def test_noun_context() -> None:
 def test_empty_and_plain_text() -> None:
     assert extract_figures("") == []
     assert extract_figures("No numbers in this sentence at all.") == []
+
+
+FUZZ_TOKENS = ["$", "€", "£", "USD", "Rs.", "1", "12", "2025", "1,000", "5.000", "6.6", "0.5", "-", "–", "%",
+               "per cent", "million", "bn", "m", "k", "a", "billion", "over", "about", " ", "\n", ",", ".", ":",
+               "/", "Jan", "Tuesday", "21st", "(", ")", "+", "MW", "km", "people", "No.", "Section", "COVID",
+               "-19", "p.m.", "14:08", "+44", "020", "lakh", "crore", "1 000", "\u00a0", "°C", "or more"]
+
+
+def test_random_token_soup_invariants() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice(FUZZ_TOKENS) + rng.choice(["", " "]) for _ in range(rng.randint(1, 20)))
+        last_end = 0
+        for fig in extract_figures(text):
+            assert text[fig.start:fig.end] == fig.text
+            assert fig.start >= last_end
+            assert fig.kind in ("money", "percent", "count", "quantity")
+            assert fig.precision > 0 and fig.sig_digits >= 1
+            last_end = fig.end

@@ -110,7 +110,8 @@ _DATE_RE = re.compile(
   | (?P<w>                                   # [last|next|this] Tuesday [night]
         (?:(?P<w_rel>[Ll]ast|[Nn]ext|[Tt]his{_SP}+coming|[Tt]his|[Cc]oming){_SP}+)?
         (?P<w_day>{_WD_FULL})
-        (?:{_SP}+(?P<w_part>morning|afternoon|evening|night|overnight))?
+        (?:{_SP}+(?P<w_part>[Mm]orning|[Aa]fternoon|[Ee]vening|[Nn]ight|[Oo]vernight)
+            (?!{_SP}+(?:Football|Live|Lights|Raw|Fever|Show)\b))?
     )
   | (?P<r>(?<![\w-])(?:[Yy]esterday|[Tt]oday|[Tt]omorrow)(?![\w-]))
     """,
@@ -128,8 +129,9 @@ _NAMED_DAY_BEFORE = re.compile(
     rf"|\b(?:Mail|Independent|Scotland|Wales|Sunday){_SP}+on){_SP}+$"
 )
 _NAMED_DAY_AFTER = re.compile(
-    rf"{_SP}+(?:Times|Telegraph|Mirror|Express|Post|Herald|Mail|Sport|Star|Independent|Night|Morning"
-    rf"|Tribune|Observer|People|Edition|Service|School)\b"
+    rf"{_SP}+(?:Times|Telegraph|Mirror|Express|Post|Herald|Mail|Sport|Star|Independent|Tribune|Observer"
+    rf"|People|Edition|Service|School|Night{_SP}+(?:Football|Live|Lights|Raw|Fever|Show)"
+    rf"|Morning{_SP}+(?:Show|Herald))\b"
 )
 
 
