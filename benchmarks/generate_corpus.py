@@ -69,6 +69,10 @@ OUTLETS = [("The Daily Ledger", "ledger"), ("Northwind Times", "nwtimes"), ("Met
            ("The Independent Digest", "indigest"), ("Lantern Media", "lantern"), ("Crossroads Weekly", "xroads"),
            ("The National Mirror", "natmirror"), ("Frontline Daily", "frontline"), ("Meridian Press", "meridian"),
            ("Beacon Online", "beacon"), ("The Urban Standard", "urbanstd"), ("Keystone Wire", "keystone")]
+PARTNER_SUFFIXES = ["Group", "Partners", "Consulting", "Engineering", "Associates", "Advisers"]
+LOCAL_CURRENCY = {"the United States": "USD", "Britain": "GBP", "India": "INR", "Japan": "JPY", "Switzerland": "CHF",
+                  "France": "EUR", "Germany": "EUR", "the Netherlands": "EUR", "Portugal": "EUR", "Spain": "EUR",
+                  "Italy": "EUR", "Ireland": "EUR", "Austria": "EUR", "Belgium": "EUR", "Finland": "EUR"}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 MONTH_ABBR = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
@@ -133,6 +137,7 @@ class Topic:
     headlines: list[str]
     leads: list[str]
     facts: dict[str, list[str]]
+    details: list[str]
     fillers: list[str]
     acronyms: list[Acronym]
     count_nouns: list[str]
@@ -184,6 +189,13 @@ TOPICS: list[Topic] = [
                "quote": ["\"We are pleased to put this matter behind us,\" {short} said in a statement.",
                          "\"This settlement holds {short} accountable,\" said {person}, a lawyer for the plaintiffs.",
                          "{person}, who represents the plaintiffs, called the deal \"a fair outcome for consumers.\""]},
+        details=["The lawsuit accused {short} of {issue} over several years.",
+                 "{person2}, a lawyer for the plaintiffs, said {short} had ignored repeated warnings.",
+                 "Court papers filed in {place} describe internal emails at {short} discussing the practice.",
+                 "{short} said the claims against it were without merit but that it wanted to move on.",
+                 "Judge {judge} will consider the proposed settlement at a hearing in {place}.",
+                 "The plaintiffs were represented by {partner}, which has brought similar cases before.",
+                 "{person}, {role} of {short}, told staff the company had learned from the case."],
         fillers=["{short} denied any wrongdoing and said it settled to avoid the cost and distraction of a trial.",
                  "The settlement still needs the approval of the judge overseeing the case.",
                  "A hearing on the proposed settlement is expected in the coming weeks.",
@@ -229,6 +241,12 @@ TOPICS: list[Topic] = [
                "quote": ["\"This is a milestone for the grid,\" said {person}, {role} of {short}.",
                          "\"Projects like this keep the lights on,\" {person} told reporters.",
                          "{person} described the project as \"a turning point for the region.\""]},
+        details=["The {ptype} will be built on former farmland east of {place}.",
+                 "{short} said it had signed a grid connection agreement for the {ptype}.",
+                 "{person2}, an energy analyst, said the {ptype} was one of the largest of its kind in {country}.",
+                 "{short} chose {partner} as the main contractor for the {ptype}.",
+                 "Residents near {place} will be offered a community benefit fund by {short}.",
+                 "{person}, {role} of {short}, said the {ptype} would start operating within three years."],
         fillers=["Grid operators have warned that new capacity is needed to balance intermittent renewables.",
                  "Environmental groups broadly welcomed the project but raised concerns about local wildlife.",
                  "The company expects construction to begin once final permits are issued.",
@@ -270,6 +288,13 @@ TOPICS: list[Topic] = [
                "quote": ["\"We disagree with the decision and will appeal,\" {short} said in a statement.",
                          "\"Users were never told,\" said {person}, who led the inquiry.",
                          "{person} said the practice was \"a serious breach of trust.\""]},
+        details=["The {regulator} said {short} had failed to explain clearly how it used personal data.",
+                 "{person2}, a privacy lawyer, said regulators were losing patience with {short}.",
+                 "{short} said the feature at the heart of the case had been designed to improve its service.",
+                 "The inquiry found that {issue} continued at {short} even after users complained.",
+                 "{short} runs its European operations from an office in {place}.",
+                 "{partner}, a rival of {short}, faced a similar inquiry last year.",
+                 "{person}, {role} of {short}, said the company took privacy seriously."],
         fillers=["The company said it would appeal the decision and had already changed its settings.",
                  "Privacy campaigners said the penalty was too small to change behaviour.",
                  "The case is being closely watched by other technology companies.",
@@ -310,6 +335,12 @@ TOPICS: list[Topic] = [
                "quote": ["\"Patients deserve better facilities,\" said {person}, {role} of {short}.",
                          "\"This will transform care in the region,\" {person} told staff.",
                          "{person} called the investment \"long overdue.\""]},
+        details=["The {program} will be run by {short} in partnership with {partner}.",
+                 "{person2}, a consultant at {short}, said staff had campaigned for the {program} for years.",
+                 "Construction work on the {program} in {place} is due to start next spring.",
+                 "{short} said the {program} would spare patients long journeys to other cities.",
+                 "Local health officials said demand in {place} had outgrown the services {short} offers.",
+                 "{person}, {role} of {short}, said recruitment for the {program} would begin soon."],
         fillers=["Health unions welcomed the investment but warned of staff shortages.",
                  "The group has faced criticism over long waiting lists in recent years.",
                  "Patient groups said they hoped the money would reach front-line services.",
@@ -350,6 +381,12 @@ TOPICS: list[Topic] = [
                "quote": ["\"We delivered a strong quarter,\" said {person}, {role} of {short}.",
                          "\"Our strategy is working,\" {person} told analysts on a call.",
                          "{person} described the outlook as \"cautiously optimistic.\""]},
+        details=["{short} is one of the largest lenders in {country}.",
+                 "{person2}, an analyst at {partner}, said the {short} results were better than expected.",
+                 "Shares of {short} have gained this year as investors bet on {driver}.",
+                 "{short} said its capital position remained strong after the quarter.",
+                 "{person}, {role} of {short}, has been pushing to simplify the bank.",
+                 "The {place}-based bank employs staff across {country}."],
         fillers=["Shares of the bank rose in early trading after the results.",
                  "Analysts had expected a smaller profit, according to a poll compiled by the company.",
                  "The bank kept its outlook for the full year unchanged.",
@@ -387,6 +424,12 @@ TOPICS: list[Topic] = [
                "quote": ["\"This is a good day for the country,\" said {person}, the {role}.",
                          "\"The bill fails those who need help most,\" {person} said.",
                          "{person} called the vote \"a historic step.\""]},
+        details=["The {bill} was championed by {person}, the {role}.",
+                 "{person2}, an opposition member, said the {bill} would do little for families in {place}.",
+                 "The {org} meets in {place}, where the vote on the {bill} was held.",
+                 "Supporters of the {bill} said it would be funded without new borrowing.",
+                 "{partner}, a local business group, lobbied against parts of the {bill}.",
+                 "The {bill} had been delayed twice by disputes within the {org}."],
         fillers=["Opposition members said the measure did not go far enough.",
                  "The debate ran late into the night before the final vote.",
                  "Several amendments were rejected during the session.",
@@ -424,6 +467,12 @@ TOPICS: list[Topic] = [
                "quote": ["\"This is a great day for the club,\" said {person}, the {role}.",
                          "\"We have big ambitions,\" {person} told supporters.",
                          "{person} called it \"the biggest moment in our history.\""]},
+        details=["{org} finished in mid-table last season.",
+                 "{person2}, a club historian, said the {deal} was unlike anything {short} had seen.",
+                 "The {deal} was negotiated with {partner}.",
+                 "{short} supporters in {place} have waited years for such news.",
+                 "The owners of {org} said the {deal} showed their commitment to {place}.",
+                 "{person}, the {role}, said the {deal} would help {short} compete."],
         fillers=["Supporters' groups said they wanted more details before giving their backing.",
                  "The club has struggled for consistency on the pitch this season.",
                  "Rival clubs are expected to respond with moves of their own.",
@@ -461,6 +510,12 @@ TOPICS: list[Topic] = [
                "quote": ["\"This line will change how people travel,\" said {person}, {role} of {short}.",
                          "\"It is a once-in-a-generation project,\" {person} said.",
                          "{person} called the decision \"a vote of confidence in the region.\""]},
+        details=["The {line} will connect {place} with towns along the route.",
+                 "{person2}, a transport planner, said the {line} was long overdue.",
+                 "{partner} has been chosen to design the {line}.",
+                 "Trains on the {line} will run every few minutes at peak times, {short} said.",
+                 "Residents of {place} have long complained about congested roads.",
+                 "{person}, {role} of {short}, said the {line} would be built in phases."],
         fillers=["Construction is expected to begin next year if final approvals are granted.",
                  "Commuter groups welcomed the plan but asked for guarantees on fares.",
                  "Some residents along the route have objected to the noise.",
@@ -736,6 +791,9 @@ class Generator:
                   "country": country, "person": f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}",
                   "role": r.choice(topic.roles)}
         words["last"] = words["person"].split()[1]
+        words["person2"] = f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}"
+        words["judge"] = r.choice(LAST_NAMES)
+        words["partner"] = f"{r.choice(ORG_STEMS)} {r.choice(PARTNER_SUFFIXES)}"
         return words
 
     def _figures(self, topic: Topic, currency: str) -> dict[str, Amount]:
@@ -757,8 +815,9 @@ class Generator:
         topic = r.choice(TOPICS)
         event = dt.date(2019, 1, 1) + dt.timedelta(days=r.randint(0, 7 * 365))
         back = event - dt.timedelta(days=r.randint(90, 420))
-        currency = r.choice(topic.currencies)
         words = self._words(topic)
+        local = LOCAL_CURRENCY.get(words["country"])
+        currency = local if local and r.random() < 0.7 else r.choice(topic.currencies)
         words["Y2"] = str(event.year - r.randint(2, 6))
         story = Story(sid=f"story_{index:05d}", topic=topic, words=words, event=event,
                       published=[event + dt.timedelta(days=r.choice([0, 0, 1, 1, 2, 3])) for _ in range(k)],
@@ -897,6 +956,7 @@ class Generator:
         r = self.rng
         heads = r.sample(story.topic.headlines, len(story.topic.headlines))
         title = self.fill(heads[0], v)
+        title = title[0].upper() + title[1:]
         paras = [Para(title, "title", {"fact:money"} if v["M"] in title else set())]
         if outlet.dateline is not None:
             reporter = f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}"
@@ -921,12 +981,15 @@ class Generator:
             if fact in forced or r.random() < 0.6:
                 tpl = t.facts[fact][(i + r.randrange(3)) % len(t.facts[fact])]
                 rest.append(Para(self.fill(tpl, v), "body", {f"fact:{fact}"}))
-        pool = [self._synonyms(f) for f in t.fillers + GENERIC_FILLERS]
-        r.shuffle(pool)
-        target = r.randint(1150, 2250)
+        generic = r.sample(t.fillers, 5) + r.sample(GENERIC_FILLERS, 6)
+        r.shuffle(generic)
+        pool = r.sample(t.details, r.randint(3, len(t.details))) + [self._synonyms(f) for f in generic]
+        target = r.randint(1300, 2400)
         size = len(lead.text) + sum(len(p.text) for p in rest)
-        while pool and size < target:
-            rest.append(Para(self.fill(pool.pop(), v), "body"))
+        for tpl in pool:
+            if size >= target:
+                break
+            rest.append(Para(self.fill(tpl, v), "body"))
             size += len(rest[-1].text) + 1
         r.shuffle(rest)
         return [lead] + _definition_first(rest + self._acronym_units(story, i, v, plan), r)

@@ -182,3 +182,9 @@ def test_random_token_soup_invariants() -> None:
             assert m.start >= last_end
             last_end = m.end
         parse_dateline_parts(text)
+
+
+def test_a_label_word_inside_a_sentence_is_not_a_dateline():
+    text = ("Lead paragraph without a date.\n\nPlaintiffs allege the firm updated its policy a month later, "
+            "on September 18, 2024, to allow it.\n")
+    assert parse_dateline(text) is None

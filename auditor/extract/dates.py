@@ -363,7 +363,11 @@ _HEAD_PREFIX = 25
 _DATELINE_SEPARATORS = frozenset("|•·—–-:,(*/")
 _EVENT_PREPOSITIONS = frozenset({"on", "in", "since", "until", "till", "by", "from", "before", "after", "of",
                                  "to", "at", "between", "and", "through", "for"})
-_DATELINE_LABEL_RE = re.compile(r"(?i)\b(?:published|updated|posted|modified|dated?|released|issued)\b")
+# A label opens the line ("Updated 10 February 2026", "Published: Thu 23 Jan 2025"); the same
+# word inside a sentence ("LinkedIn updated its policy on September 18") is no dateline.
+_DATELINE_LABEL_RE = re.compile(
+    r"(?i)^[\W_]{0,3}(?:last\s+)?(?:published|updated|posted|modified|dated?|released|issued)\b[^.!?]{0,30}$"
+)
 
 
 def _head_lines(text: str) -> list[tuple[int, int]]:
