@@ -1170,7 +1170,7 @@ class Generator:
         """Glue a paragraph to the next one: 'approvalThe ...' or 'approval (Via ledgerThe ...'."""
         r = self.rng
         free = set(self._free_paras(art, 40))
-        spots = [k for k in sorted(free) if k + 1 in free and re.search(r"[a-z]{2,}\.$", art.paras[k].text)
+        spots = [k for k in sorted(free) if k + 1 in free and re.search(r"\b[a-z]{2,}\.$", art.paras[k].text)
                  and re.match(r"[A-Z][a-z]{2,}\b", art.paras[k + 1].text)]
         if not spots:
             return []
@@ -1178,7 +1178,7 @@ class Generator:
         a, b = art.paras[k], art.paras[k + 1]
         handle = r.choice([h for _, h in OUTLETS if h.isalpha()])
         first = re.match(r"[A-Z][a-z]+", b.text).group()
-        last = re.search(r"([a-z]+)\.$", a.text).group(1)
+        last = re.search(r"\b([a-z]+)\.$", a.text).group(1)
         a.text = a.text[:-1] + (f" (Via {handle}" if via else "") + b.text
         a.tags |= b.tags
         del art.paras[k + 1]

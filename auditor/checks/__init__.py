@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..corpus import Corpus
-from . import allegation, boilerplate, conflicts, confusion, duplicates, garble, punctuation, repetition
+from . import allegation, boilerplate, conflicts, confusion, duplicates, entities, garble, punctuation, repetition
 
 Detector = Callable[[Corpus], pd.DataFrame]
 
@@ -24,6 +24,8 @@ DETECTORS: dict[str, Detector] = {
     "term_confusion": confusion.detect,
     "figure_conflict": conflicts.figure_conflicts,
     "unattributed_allegation": allegation.detect,
+    "list_conflict": entities.list_conflicts,
+    "title_conflict": entities.title_conflicts,
     "date_conflict": conflicts.date_conflicts,
 }
 
