@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,15 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .checks import boilerplate, detect_all
 from .config import Config, load_config
-from .corpus import Corpus
 from .expect import build_suites, to_findings, validate
-from .extract.claims import extract_claims
 from .findings import SEVERITY_RANK, Finding, Locator
 from .ingest import ingest
+from .prepare import prepare_all
 from .score import score_sources
-from .segment import DEFAULT_ABBREVIATIONS, Segmenter, segment
 
 FORMATS = {"html", "json", "csv", "sarif", "junit"}
 SOURCE_FIELDS = ["source", "story", "path", "status", "reason", "title", "published", "outlet", "url", "sha256"]
@@ -63,25 +61,30 @@ def _stderr(message: str) -> None:
     print(f"[auditor] {message}", file=sys.stderr, flush=True)
 
 
-def analyse(sources: pd.DataFrame, config: Config,
-            log: Callable[[str], None] = _stderr) -> tuple[list[Finding], Corpus]:
-    """Segment, extract, detect and validate: sources -> findings (no I/O)."""
-    listed = config.lexicons.get("abbreviations", {}).get("abbreviations", [])
-    abbreviations = frozenset(listed) or DEFAULT_ABBREVIATIONS
-    paragraphs, sentences = segment(sources, Segmenter(abbreviations))
-    boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
-    log(f"segment: {len(paragraphs)} paragraphs, {len(sentences)} sentences")
+@dataclass
+class Analysis:
+    """Findings of a run and what scoring and the outputs need besides."""
+
+    findings: list[Finding]
+    claims: pd.DataFrame
+    metrics: dict[str, dict]
+    texts: dict[str, str]
+
+
+def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = _stderr,
+            jobs: int | None = 1) -> Analysis:
+    """Prepare every story (in parallel with jobs > 1), then validate each suite once: no I/O."""
+    clock = time.perf_counter()
     audited = sources[sources["status"] == "audited"]
     texts = dict(zip(audited["source"], audited["text"], strict=True))
-    corpus = Corpus(config=config, sources=sources, paragraphs=paragraphs, sentences=sentences, texts=texts)
-    corpus.claims = extract_claims(corpus)
-    log(f"extract: {len(corpus.claims)} claims")
-    frames = detect_all(corpus, {s["meta"]["frame"] for s in config.suites.values()})
-    log("detect: " + ", ".join(f"{k} {len(v)}" for k, v in frames.items()))
-    failures = validate(config, frames)
-    findings = to_findings(config, failures, frames, Locator(texts))
-    log(f"expect: {len(findings)} findings from {len(config.suites)} suites")
-    return findings, corpus
+    prepared = prepare_all(sources, config, {s["meta"]["frame"] for s in config.suites.values()}, jobs, log)
+    log(f"segment, extract, detect: {prepared.counts.get('sentences', 0)} sentences, {len(prepared.claims)} claims, "
+        + ", ".join(f"{k} {len(v)}" for k, v in prepared.frames.items()) + f" ({time.perf_counter() - clock:.1f}s)")
+    clock = time.perf_counter()
+    failures = validate(config, prepared.frames)
+    findings = to_findings(config, failures, prepared.frames, Locator(texts))
+    log(f"expect: {len(findings)} findings from {len(config.suites)} suites ({time.perf_counter() - clock:.1f}s)")
+    return Analysis(findings, prepared.claims, prepared.metrics, texts)
 
 
 def gate(findings: list[Finding], scores: list[dict], fail_under: float | None, fail_on: str | None) -> dict[str, str]:
@@ -108,15 +111,15 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditR
     sources = ingest(options.paths)
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {len(sources)} inputs, {len(sources) - skipped} audited, {skipped} skipped")
-    findings, corpus = analyse(sources, config, log)
+    analysis = analyse(sources, config, log, options.jobs)
+    findings = analysis.findings
     for f in findings:
         f.suppressed = f.id in accepted
-    metrics = _metrics(corpus)
-    scores = score_sources(sources, findings, config.scoring, metrics)
+    scores = score_sources(sources, findings, config.scoring, analysis.metrics)
     failing = gate(findings, scores, options.fail_under, options.fail_on)
     result = AuditResult(
         findings_doc=_findings_doc(options, config, sources, findings, started),
-        scores_doc={"sources": scores}, texts=corpus.texts, claims=corpus.claims, gate_failures=failing,
+        scores_doc={"sources": scores}, texts=analysis.texts, claims=analysis.claims, gate_failures=failing,
     )
     history = _record(options, config, result, started) if options.db else None
     for out in output_folders(options, started):
@@ -140,13 +143,6 @@ def _record(options: AuditOptions, config: Config, result: AuditResult, started:
     run_key = f"{started:%Y-%m-%d}:{inputs}"
     record_run(options.db, result.findings_doc, result.scores_doc, run_key=run_key, suites_hash=config.digest)
     return score_history(options.db)
-
-
-def _metrics(corpus: Corpus) -> dict[str, dict]:
-    """Per-source metrics the score's share and presence components read."""
-    from .metrics import source_metrics
-
-    return source_metrics(corpus)
 
 
 def _load_baseline(path: Path | None) -> set[str]:
@@ -220,5 +216,4 @@ def audit_texts(texts: dict[str, str], config: Config | None = None, story: str 
     from .ingest import Source, _finish, sources_frame
 
     rows = [_finish(Source(source=sid, story=story, path=f"{sid}.txt", text=text)) for sid, text in texts.items()]
-    findings, _ = analyse(sources_frame(rows), config or load_config(), log=lambda _m: None)
-    return findings
+    return analyse(sources_frame(rows), config or load_config(), log=lambda _m: None).findings

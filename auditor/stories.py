@@ -31,6 +31,10 @@ ENTITY_RUN = re.compile(r"[A-Z][\w’'&-]*[\w](?:[ \t]+(?:of[ \t]+|for[ \t]+|and
 FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,  ]\d{3})+|\d+(?:\.\d+)?)(?:[ \t]*(thousand|million|billion|trillion|"
                     r"crore|lakh|bn|mn|m|k)\b)?", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z’'-]{3,}")
+MONTHS = ("january february march april may june july august september october november december").split()
+MONTH = r"(?P<m{n}>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+DAY_MONTH = re.compile(rf"\b(?P<d1>\d{{1,2}})\s+{MONTH.format(n=1)}|\b{MONTH.format(n=2)}\s+(?P<d2>\d{{1,2}})\b",
+                       re.IGNORECASE)
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
           "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
 STOPWORDS = frozenset(
@@ -41,7 +45,8 @@ STOPWORDS = frozenset(
 )
 LEAD_CHARS = 400
 DEFAULT_THRESHOLD = 0.3
-TITLE_WEIGHT = 0.15  # share of the rapidfuzz title+lead similarity in a pair's score
+TITLE_WEIGHT = 0.0
+FACT_WEIGHT = 1.0  # figures and dates: the facts that tell one story from a follow-up about the same people
 
 
 def _figures(text: str) -> Iterable[str]:
@@ -54,6 +59,15 @@ def _figures(text: str) -> Iterable[str]:
             continue
         if value >= 10:
             yield f"#{value:.3g}"
+
+
+def _dates(text: str) -> Iterable[str]:
+    """Day-and-month mentions ("21 January", "Jan. 21, 2025"), year left out: outlets differ on it."""
+    for m in DAY_MONTH.finditer(text):
+        month = (m.group("m1") or m.group("m2")).lower()[:3]
+        day = int(m.group("d1") or m.group("d2"))
+        if 1 <= day <= 31:
+            yield f"@{month}-{day}"
 
 
 def _entities(text: str) -> Iterable[str]:
@@ -72,7 +86,7 @@ def _lead(text: str, title: str | None) -> str:
 
 def features(text: str, title: str | None = None) -> set[str]:
     """The features of one article: entities and figures of the whole text, words of title and lead."""
-    feats = {f"e:{e}" for e in _entities(text)} | set(_figures(text))
+    feats = {f"e:{e}" for e in _entities(text)} | set(_figures(text)) | set(_dates(text))
     feats |= {f"w:{w}" for w in WORD.findall(_lead(text, title).lower()) if w not in STOPWORDS}
     return feats
 
@@ -83,7 +97,7 @@ def _weights(docs: list[set[str]], max_df: int) -> list[dict[str, float]]:
     n = len(docs)
     out = []
     for d in docs:
-        w = {f: math.log(n / df[f]) for f in d if 2 <= df[f] <= max_df}
+        w = {f: math.log(n / df[f]) * (FACT_WEIGHT if f[0] in "#@" else 1.0) for f in d if 2 <= df[f] <= max_df}
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
         out.append({f: x / norm for f, x in w.items()})
     return out

@@ -27,6 +27,7 @@ import re
 import shutil
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -759,10 +760,13 @@ PROTECTED = {"dup", "negfill", "neg:acrdef", "swap", "acr:use", "injected", "bul
 class Generator:
     """Builds stories, their articles and the gold labels, deterministically from one seed."""
 
-    def __init__(self, seed: int, error_rate: float = 0.45, negative_rate: float = 0.35) -> None:
+    def __init__(self, seed: int, error_rate: float = 0.45, negative_rate: float = 0.35,
+                 follow_rate: float = 0.05) -> None:
         self.rng = random.Random(seed)
         self.error_rate = error_rate
         self.negative_rate = negative_rate
+        self.follow_rate = follow_rate
+        self.earlier: dict[str, list[dict[str, str]]] = defaultdict(list)
         self.seen: set[str] = set()
         self.used_orgs: set[str] = set()
         r = self.rng
@@ -816,6 +820,11 @@ class Generator:
         event = dt.date(2019, 1, 1) + dt.timedelta(days=r.randint(0, 7 * 365))
         back = event - dt.timedelta(days=r.randint(90, 420))
         words = self._words(topic)
+        if self.earlier[topic.name] and r.random() < self.follow_rate:
+            # another story about the same organisation, people and place: different event and figures
+            same = r.choice(self.earlier[topic.name])
+            words |= {key: same[key] for key in ("org", "short", "place", "country", "person", "role", "last")}
+        self.earlier[topic.name].append(words)
         local = LOCAL_CURRENCY.get(words["country"])
         currency = local if local and r.random() < 0.7 else r.choice(topic.currencies)
         words["Y2"] = str(event.year - r.randint(2, 6))
@@ -1311,10 +1320,10 @@ def _resolve(labels: list[Label], articles: list[Article], story: str, ids: dict
 
 
 def generate(stories: int, seed: int = 1, error_rate: float = 0.45, flat: bool = False,
-             min_sources: int = 2, max_sources: int = 7) -> Corpus:
-    """Build the corpus in memory (deterministic for a seed)."""
+             min_sources: int = 2, max_sources: int = 7, follow_rate: float = 0.05) -> Corpus:
+    """Build the corpus in memory (deterministic for a seed; `flat` only changes the article ids)."""
     started = time.perf_counter()
-    gen = Generator(seed, error_rate)
+    gen = Generator(seed, error_rate, follow_rate=follow_rate)
     out: dict[str, list[Article]] = {}
     clusters: dict[str, dict] = {}
     order = list(range(stories * max_sources))
@@ -1382,8 +1391,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap.add_argument("--flat", action="store_true", help="all articles in one folder, plus OUT.stories.json")
     ap.add_argument("--min-sources", type=int, default=2)
     ap.add_argument("--max-sources", type=int, default=7)
+    ap.add_argument("--follow-rate", type=float, default=0.05,
+                    help="share of stories about an organisation an earlier story covered (harder grouping)")
     args = ap.parse_args(list(argv) if argv is not None else None)
-    corpus = generate(args.stories, args.seed, args.error_rate, args.flat, args.min_sources, args.max_sources)
+    corpus = generate(args.stories, args.seed, args.error_rate, args.flat, args.min_sources, args.max_sources,
+                      args.follow_rate)
     paths = write_corpus(corpus, args.out, args.flat)
     info = summary(corpus) | {k: str(v) for k, v in paths.items()}
     print(json.dumps(info, indent=1), file=sys.stderr)

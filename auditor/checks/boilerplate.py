@@ -25,6 +25,7 @@ class Rules:
     tail_headers: list[tuple[str, re.Pattern]]
     tail_max_paragraphs: int
     tail_max_chars: int
+    line_max_chars: int = 300
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Rules:
@@ -33,9 +34,12 @@ class Rules:
 
         tail = lexicon.get("tail", {}) or {}
         return cls(compile_all(lexicon.get("lines")), compile_all(tail.get("headers")),
-                   int(tail.get("max_paragraphs", 12)), int(tail.get("max_chars", 160)))
+                   int(tail.get("max_paragraphs", 12)), int(tail.get("max_chars", 160)),
+                   int(lexicon.get("line_max_chars", 300)))
 
     def line_rule(self, text: str) -> str | None:
+        if len(text) > self.line_max_chars:
+            return None  # chrome lines are short; long paragraphs are article text
         return next((name for name, pat in self.lines if pat.search(text)), None)
 
     def header_rule(self, text: str) -> str | None:
@@ -59,11 +63,15 @@ def _paragraph_rules(texts: list[str], rules: Rules) -> list[str | None]:
 def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> None:
     """Add is_boilerplate and boilerplate_rule to both frames, in place."""
     rules = Rules.from_lexicon(lexicon or {})
-    found = pd.Series(None, index=paragraphs.index, dtype=object)
-    for _, group in paragraphs.groupby("source", sort=False):
-        found.loc[group.index] = _paragraph_rules(group["text"].tolist(), rules)
-    paragraphs["boilerplate_rule"] = found
-    paragraphs["is_boilerplate"] = found.notna()
+    found: list[str | None] = []
+    sources, texts = paragraphs["source"].tolist(), paragraphs["text"].tolist()
+    start = 0
+    for end in range(1, len(sources) + 1):  # paragraphs of a source are contiguous
+        if end == len(sources) or sources[end] != sources[start]:
+            found.extend(_paragraph_rules(texts[start:end], rules))
+            start = end
+    paragraphs["boilerplate_rule"] = pd.Series(found, index=paragraphs.index, dtype=object)
+    paragraphs["is_boilerplate"] = paragraphs["boilerplate_rule"].notna()
     key = paragraphs.set_index(["source", "para"])["boilerplate_rule"]
     sent_rules = key.reindex(pd.MultiIndex.from_arrays([sentences["source"], sentences["para"]]))
     sentences["boilerplate_rule"] = sent_rules.to_numpy()

@@ -16,6 +16,7 @@ Features: conflict_class, rel_diff, n_agree (sources agreeing with the claim), n
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -154,15 +155,30 @@ def _deviations(group: list[Claim], equal, classify_fn) -> list[tuple[Claim, lis
     return out
 
 
-def _claim(row) -> Claim:
-    return Claim(claim_id=int(row.claim_id), source=row.source, story=row.story, start=int(row.start), end=int(row.end),
-                 text=row.text, value=float(row.value) if pd.notna(row.value) else 0.0,
-                 precision=float(row.precision) if pd.notna(row.precision) else 0.0,
-                 qualifier=str(row.qualifier or "") if pd.notna(row.qualifier) else "",
-                 context=frozenset(str(row.context or "").split()), year=str(row.years or ""),
-                 noun=str(row.noun or "") if pd.notna(row.noun) else "",
-                 base=str(row.base or "") if pd.notna(row.base) else "",
-                 granularity=str(row.granularity) if pd.notna(row.granularity) else "day")
+def _text(value: object, default: str = "") -> str:
+    return default if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _number(value: object) -> float:
+    return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def _blocks(frame: pd.DataFrame, key: list[str]) -> list[list[Claim]]:
+    """Claims grouped by a blocking key, built once from plain records (pandas groupby is slow here)."""
+    blocks: dict[tuple, list[Claim]] = defaultdict(list)
+    for claim, row in zip(_claims_of(frame), frame[key].itertuples(index=False, name=None), strict=True):
+        blocks[row].append(claim)
+    return [blocks[k] for k in sorted(blocks, key=str)]
+
+
+def _claims_of(block: pd.DataFrame) -> list[Claim]:
+    """Claims of a block of the claims frame (plain records: itertuples is slow on wide frames)."""
+    return [Claim(claim_id=int(r["claim_id"]), source=r["source"], story=r["story"], start=int(r["start"]),
+                  end=int(r["end"]), text=r["text"], value=_number(r["value"]), precision=_number(r["precision"]),
+                  qualifier=_text(r["qualifier"]), context=frozenset(_text(r["context"]).split()),
+                  year=_text(r["years"]), noun=_text(r["noun"]), base=_text(r["base"]),
+                  granularity=_text(r["granularity"], "day"))
+            for r in block.to_dict("records")]
 
 
 def _row(claim: Claim, refs: list[Claim], cls: str, n_agree: int, n_cons: int, subkind: str) -> dict:
@@ -183,10 +199,7 @@ def _figure_groups(corpus: Corpus) -> list[list[Claim]]:
     cfg = corpus.config.check("conflicts")
     claims = corpus.claims
     figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
-    groups: list[list[Claim]] = []
-    for _, block in figs.groupby(["story", "kind", "unit"], sort=True):
-        groups.extend(_groups([_claim(r) for r in block.itertuples()], cfg))
-    return groups
+    return [g for block in _blocks(figs, ["story", "kind", "unit"]) for g in _groups(block, cfg)]
 
 
 def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
@@ -210,11 +223,10 @@ def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]
     counts: dict[int, int] = {}
     figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
     dates = claims[claims["claim_type"] == "date"].copy()
-    dates["value"] = [_date_value(r) for r in dates.itertuples()]
-    blocks = [(b, lambda a, c: agree(a, c, cfg)) for _, b in figs.groupby(["story", "kind", "unit"], sort=True)]
-    blocks += [(b, _same_date) for _, b in dates[dates["value"].notna()].groupby("story", sort=True)]
-    for block, equal in blocks:
-        items = [_claim(r) for r in block.itertuples()]
+    dates["value"] = _date_values(dates["date"])
+    blocks = [(b, lambda a, c: agree(a, c, cfg)) for b in _blocks(figs, ["story", "kind", "unit"])]
+    blocks += [(b, _same_date) for b in _blocks(dates[dates["value"].notna()], ["story"])]
+    for items, equal in blocks:
         for c in items:
             own = independent.get(c.source, c.source)
             others = {independent.get(o.source, o.source) for o in items if o.source != c.source and equal(o, c)}
@@ -223,12 +235,13 @@ def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]
     return counts
 
 
-def _date_value(row) -> float:
-    return float(pd.Timestamp(row.date).toordinal()) if pd.notna(row.date) and row.date else math.nan
+def _date_values(dates: pd.Series) -> list[float]:
+    """ISO dates as proleptic ordinals (NaN where unresolved)."""
+    return [float(dt.date.fromisoformat(d).toordinal()) if isinstance(d, str) and d else math.nan for d in dates]
 
 
 def _same_date(a: Claim, b: Claim) -> bool:
-    da, db = pd.Timestamp.fromordinal(int(a.value)), pd.Timestamp.fromordinal(int(b.value))
+    da, db = dt.date.fromordinal(int(a.value)), dt.date.fromordinal(int(b.value))
     if "month" in (a.granularity, b.granularity):
         return (da.year, da.month) == (db.year, db.month)
     return da == db
@@ -238,12 +251,9 @@ def _date_groups(corpus: Corpus) -> list[list[Claim]]:
     cfg = corpus.config.check("conflicts")
     claims = corpus.claims
     dates = claims[claims["claim_type"] == "date"].copy()
-    dates["value"] = [_date_value(r) for r in dates.itertuples()]
+    dates["value"] = _date_values(dates["date"])
     dates = dates[dates["value"].notna()]
-    groups: list[list[Claim]] = []
-    for _, block in dates.groupby("story", sort=True):
-        groups.extend(_groups([_claim(r) for r in block.itertuples()], cfg))
-    return groups
+    return [g for block in _blocks(dates, ["story"]) for g in _groups(block, cfg)]
 
 
 def date_conflicts(corpus: Corpus) -> pd.DataFrame:

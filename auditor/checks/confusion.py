@@ -22,7 +22,7 @@ from ..corpus import Corpus, candidates, related
 
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|[A-Z][a-z][A-Z]{1,3}|[A-Z]{2,5}s)\b")
 WORD = re.compile(r"[^\W_][\w’'-]*")
-DEFINITION = re.compile(r"((?:[\w’'-]+[ \t]+){1,8})\((?P<acr>[A-Za-z]{2,8})\)")
+DEFINITION = re.compile(r"\((?P<acr>[A-Za-z]{2,8})\)")
 STOPWORDS = frozenset(
     "a an the of to in on at by for with from and or but as is are was were be been this that these those "
     "its it their his her our your all any some no not than then so such into over under about".split()
@@ -50,11 +50,14 @@ def definitions(text: str) -> dict[str, tuple[int, int]]:
     found = {}
     for m in DEFINITION.finditer(text):
         acr = m.group("acr")
-        spans = list(WORD.finditer(m.group(1)))
+        lead = max(0, m.start() - 160)
+        spans = list(WORD.finditer(text, lead, m.start()))[-12:]
+        if not spans or text[spans[-1].end():m.start()].strip():
+            continue
         words = [w.group() for w in spans]
         for k in range(len(acr), min(len(words), len(acr) + 3) + 1):
             if _initials_match(words[-k:], acr):
-                found.setdefault(acr, (m.start() + spans[-k].start(), m.end()))
+                found.setdefault(acr, (spans[-k].start(), m.end()))
                 break
     return found
 

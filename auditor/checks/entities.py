@@ -50,16 +50,24 @@ def _member(raw: str, aliases: dict[str, str]) -> str:
     return aliases.get(name.lower(), name.lower())
 
 
+def _source_aliases(text: str, aliases: dict[str, str]) -> dict[str, str]:
+    """The alias map plus the long forms the article defines ("European Economic Area (EEA)")."""
+    local = dict(aliases)
+    for acr, (a, b) in definitions(text).items():
+        local.setdefault(text[a:b].rsplit("(", 1)[0].strip().lower(), acr.lower())
+    return local
+
+
 def _enumerations(corpus: Corpus, aliases: dict[str, str]) -> list[Enumeration]:
     s = corpus.sentences
     if "is_boilerplate" in s:
         s = s[~s["is_boilerplate"]]
     out = []
+    local_aliases: dict[str, dict[str, str]] = {}
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
-        local = dict(aliases)
-        for acr, (a, b) in definitions(corpus.texts[source]).items():
-            long_form = corpus.texts[source][a:b].rsplit("(", 1)[0].strip().lower()
-            local.setdefault(long_form, acr.lower())
+        if source not in local_aliases:
+            local_aliases[source] = _source_aliases(corpus.texts[source], aliases)
+        local = local_aliases[source]
         for m in LIST.finditer(text):
             raw = [m.group(1), *re.split(r"\s*,\s*", m.group(2).strip(" ,")), m.group(3)]
             members = frozenset(_member(r, local) for r in raw if r.strip())

@@ -36,33 +36,44 @@ class Signal:
     kind: str
 
 
+CAMEL = re.compile(r"\w*(?:[a-z0-9][A-Z]|[A-Z]{2}[a-z])\w*")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Legitimate camel-case names and function words, from lexicons/camelcase.yaml."""
 
     names: frozenset[str]
     function_words: frozenset[str]
+    lowered: frozenset[str] = frozenset()
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Vocabulary:
-        return cls(frozenset(lexicon.get("names", [])), frozenset(lexicon.get("function_words", [])))
+        names = frozenset(str(n) for n in lexicon.get("names", []))
+        return cls(names, frozenset(lexicon.get("function_words", [])), frozenset(n.lower() for n in names))
+
+    def known(self, token: str) -> bool:
+        return token in self.names or token.lower() in (self.lowered or {n.lower() for n in self.names})
 
     def glued_name(self, token: str) -> bool:
         """True when a known name is glued to something else ("AIPCMag", "ReutersLinkedIn")."""
-        for name in self.names:
-            if token != name and len(token) - len(name) >= 2 and (token.endswith(name) or token.startswith(name)):
-                rest = token[: -len(name)] if token.endswith(name) else token[len(name):]
-                if rest[:1].isupper() or rest[:1].isdigit() or rest[-1:].isupper():
-                    return True
+        for k in range(2, len(token) - 1):
+            head, tail = token[:k], token[k:]
+            if tail in self.names and (head[:1].isupper() or head[:1].isdigit() or head[-1:].isupper()):
+                return True
+            if head in self.names and (tail[:1].isupper() or tail[:1].isdigit()) and len(tail) >= 2:
+                return True
         return False
 
 
 def run_together_tokens(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
-    """(start, end, token) of glued words in a text."""
+    """(start, end, token) of glued words in a text (only camel-shaped tokens are examined)."""
     found = []
-    for m in TOKEN.finditer(text):
-        token = m.group().rstrip("’'s") if m.group().endswith(("’s", "'s")) else m.group()
-        if token in vocab.names or token.lower() in {n.lower() for n in vocab.names}:
+    for m in CAMEL.finditer(text):
+        token = m.group()
+        if token.endswith(("’s", "'s")):
+            token = token[:-2]
+        if vocab.known(token):
             continue
         if vocab.glued_name(token) or any(p.fullmatch(token) for p in SHAPES.values()):
             found.append((m.start(), m.start() + len(token), token))
@@ -94,21 +105,21 @@ def _capitalized_function_words(text: str, vocab: Vocabulary) -> list[Signal]:
 
 
 def sentence_signals(text: str, vocab: Vocabulary, segmenter: Segmenter,
-                     story_tokens: dict[str, int] | None = None) -> list[Signal]:
+                     story_tokens: dict[str, int] | None = None,
+                     glued: list[tuple[int, int, str]] | None = None) -> list[Signal]:
     """Every debris signal in one sentence, in order."""
     signals = _stray_stops(text, segmenter) + _capitalized_function_words(text, vocab)
-    for start, end, token in run_together_tokens(text, vocab):
+    for start, end, token in run_together_tokens(text, vocab) if glued is None else glued:
         if (story_tokens or {}).get(token, 0) < 2:
             signals.append(Signal(start, end, "run_together"))
     return sorted(signals, key=lambda s: s.start)
 
 
-def _story_token_counts(corpus: Corpus, vocab: Vocabulary) -> dict[str, dict[str, int]]:
+def _story_token_counts(sentences: pd.DataFrame, glued: list[list[tuple[int, int, str]]]) -> dict[str, dict[str, int]]:
     """Per story: how many sources use each run-together-shaped token (a name if several do)."""
     seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    s = corpus.sentences
-    for source, story, text in zip(s["source"], s["story"], s["text"], strict=True):
-        for _, _, token in run_together_tokens(text, vocab):
+    for source, story, tokens in zip(sentences["source"], sentences["story"], glued, strict=True):
+        for _, _, token in tokens:
             seen[story][token].add(source)
     return {story: {t: len(v) for t, v in tokens.items()} for story, tokens in seen.items()}
 
@@ -118,11 +129,12 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     vocab = Vocabulary.from_lexicon(corpus.config.lexicons.get("camelcase", {}))
     abbreviations = frozenset(corpus.config.lexicons.get("abbreviations", {}).get("abbreviations", []))
     segmenter = Segmenter(abbreviations or DEFAULT_ABBREVIATIONS)
-    counts = _story_token_counts(corpus, vocab)
     s = corpus.sentences
+    glued = [run_together_tokens(text, vocab) for text in s["text"]]
+    counts = _story_token_counts(s, glued)
     rows = []
-    for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
-        signals = sentence_signals(text, vocab, segmenter, counts.get(story))
+    for source, story, start, text, tokens in zip(s["source"], s["story"], s["start"], s["text"], glued, strict=True):
+        signals = sentence_signals(text, vocab, segmenter, counts.get(story), tokens)
         if signals:
             kinds = [sig.kind for sig in signals]
             rows.append({

@@ -23,8 +23,16 @@ def _is_apostrophe(text: str, i: int) -> bool:
     return before.isalnum() and (after.isalnum() or after.isspace() or after in ".,;:!?")
 
 
+def _looks_balanced(text: str) -> bool:
+    """Cheap pre-check: every pair count matches and no single curly opener (then scan finds nothing)."""
+    return (text.count('"') % 2 == 0 and "‘" not in text and "«" not in text
+            and all(text.count(o) == text.count(c) for o, c in (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"))))
+
+
 def scan(text: str) -> list[tuple[int, str, str]]:
     """(offset, mark, problem) of every unbalanced mark in one paragraph."""
+    if _looks_balanced(text):
+        return []
     stack: list[tuple[int, str]] = []
     problems: list[tuple[int, str, str]] = []
     for i, ch in enumerate(text):

@@ -1,0 +1,97 @@
+"""The per-story stages (segment, mark chrome, extract, detect, metrics), in worker processes.
+
+Every cross-source comparison stays inside a story, so stories are independent: they are cut
+into chunks balanced by text size and prepared in parallel (`--jobs`). The parent concatenates the
+candidate frames (fresh row ids) and validates each suite once over the whole run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .checks import boilerplate, detect_all
+from .config import Config
+from .corpus import Corpus
+from .extract.claims import extract_claims
+from .metrics import source_metrics
+from .segment import DEFAULT_ABBREVIATIONS, Segmenter, segment
+
+PARALLEL_MIN_SOURCES = 200  # below this, worker start-up costs more than it saves
+
+
+@dataclass
+class Prepared:
+    """What the detect stage produced for a set of stories."""
+
+    claims: pd.DataFrame
+    frames: dict[str, pd.DataFrame]
+    metrics: dict[str, dict]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def prepare(sources: pd.DataFrame, config: Config, frame_names: set[str]) -> Prepared:
+    """All per-story stages for the given sources (one process, no I/O)."""
+    listed = config.lexicons.get("abbreviations", {}).get("abbreviations", [])
+    paragraphs, sentences = segment(sources, Segmenter(frozenset(listed) or DEFAULT_ABBREVIATIONS))
+    boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
+    audited = sources[sources["status"] == "audited"]
+    texts = dict(zip(audited["source"], audited["text"], strict=True))
+    corpus = Corpus(config=config, sources=sources, paragraphs=paragraphs, sentences=sentences, texts=texts)
+    corpus.claims = extract_claims(corpus)
+    frames = detect_all(corpus, frame_names)
+    counts = {"paragraphs": len(paragraphs), "sentences": len(sentences)}
+    return Prepared(corpus.claims, frames, source_metrics(corpus), counts)
+
+
+def chunks(sources: pd.DataFrame, n: int) -> list[pd.DataFrame]:
+    """Whole stories split into about n chunks of similar text size (deterministic)."""
+    sizes = sources.groupby("story", sort=True)["text"].apply(lambda t: int(t.str.len().sum()))
+    bins: list[list[str]] = [[] for _ in range(n)]
+    load = [0] * n
+    for story, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
+        k = load.index(min(load))
+        bins[k].append(story)
+        load[k] += size
+    return [sources[sources["story"].isin(set(b))] for b in bins if b]
+
+
+def _combine(parts: list[Prepared]) -> Prepared:
+    claims = pd.concat([p.claims for p in parts], ignore_index=True)
+    claims["claim_id"] = range(len(claims))
+    frames = {}
+    for name in parts[0].frames:
+        frame = pd.concat([p.frames[name] for p in parts], ignore_index=True)
+        frame["row_id"] = range(len(frame))
+        frames[name] = frame
+    metrics = {k: v for p in parts for k, v in p.metrics.items()}
+    counts = {k: sum(p.counts.get(k, 0) for p in parts) for k in parts[0].counts}
+    return Prepared(claims, frames, metrics, counts)
+
+
+def _worker(args: tuple[pd.DataFrame, Config, set[str]]) -> Prepared:
+    return prepare(*args)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def prepare_all(sources: pd.DataFrame, config: Config, frame_names: set[str], jobs: int | None = None,
+                log: Callable[[str], None] = lambda _m: None) -> Prepared:
+    """Prepare every story, in `jobs` worker processes when the run is big enough."""
+    jobs = jobs or default_jobs()
+    audited = sources[sources["status"] == "audited"]
+    if jobs <= 1 or len(audited) < PARALLEL_MIN_SOURCES:
+        return prepare(sources, config, frame_names)
+    parts = chunks(audited, jobs * 4)
+    log(f"prepare: {len(parts)} chunks of whole stories on {jobs} worker processes")
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        results = list(pool.map(_worker, [(part, config, frame_names) for part in parts]))
+    return _combine(results)
