@@ -44,9 +44,10 @@ STOPWORDS = frozenset(
     "with would your said says according year years month week told since last first".split()
 )
 LEAD_CHARS = 400
-DEFAULT_THRESHOLD = 0.3
-TITLE_WEIGHT = 0.0
-FACT_WEIGHT = 1.0  # figures and dates: the facts that tell one story from a follow-up about the same people
+DEFAULT_THRESHOLD = 0.35
+GRAY_ZONE = 0.5  # pairs below threshold * GRAY_ZONE are dropped; above it they count in group averages
+TITLE_MATCH = 92  # rapidfuzz token_sort_ratio of two titles that makes them the same headline
+FACT_WEIGHT = 1.5  # figures and dates: the facts that tell one story from a follow-up about the same people
 
 
 def _figures(text: str) -> Iterable[str]:
@@ -118,14 +119,15 @@ def candidate_similarities(weights: list[dict[str, float]]) -> dict[tuple[int, i
     return sims
 
 
-def _refine(sims: dict[tuple[int, int], float], leads: list[str], floor: float) -> dict[tuple[int, int], float]:
-    """Blend in rapidfuzz's token-set similarity of titles and leads for pairs worth a look."""
+def _refine(sims: dict[tuple[int, int], float], titles: list[str], threshold: float) -> dict[tuple[int, int], float]:
+    """Gray-zone pairs (some shared rare features) with near-identical titles (rapidfuzz) reach the threshold."""
     out = {}
     for (i, j), s in sims.items():
-        if s < floor:
-            continue
-        fuzzy = fuzz.token_set_ratio(leads[i], leads[j]) / 100
-        out[(i, j)] = (1 - TITLE_WEIGHT) * s + TITLE_WEIGHT * fuzzy
+        if threshold * GRAY_ZONE <= s < threshold and titles[i] and titles[j] \
+                and fuzz.token_sort_ratio(titles[i], titles[j], score_cutoff=TITLE_MATCH):
+            s = threshold
+        if s >= threshold * GRAY_ZONE:
+            out[(i, j)] = s
     return out
 
 
@@ -177,8 +179,8 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None, thresh
     docs = [features(t, h) for t, h in zip(texts, titles, strict=True)]
     max_df = max_df or max(50, len(texts) // 200)
     sims = candidate_similarities(_weights(docs, max_df))
-    leads = [_lead(t, h)[:LEAD_CHARS] for t, h in zip(texts, titles, strict=True)]
-    return average_linkage(len(texts), _refine(sims, leads, threshold * 0.5), threshold)
+    heads = [(h or t[:120]).lower() for t, h in zip(texts, titles, strict=True)]
+    return average_linkage(len(texts), _refine(sims, heads, threshold), threshold)
 
 
 def assign_stories(sources: pd.DataFrame, prefix: str = "auto", threshold: float = DEFAULT_THRESHOLD) -> pd.Series:

@@ -5,8 +5,8 @@ for counts, the unit for quantities — so only comparable claims meet, and the 
 linear in the number of claims. Within a block, two claims of different sources speak of the same
 fact when their context words overlap enough (checks.yaml: conflicts.align_min_score), their fact
 years do not differ, and for percentages their bases ("of the user base") match.
-Each claim's best partner per other source joins its group; each group has a consensus (the value
-most sources give) and each deviating claim gets a class:
+Groups form strongest pairs first, never holding two claims of one source; each group has a
+consensus (the value most sources give) and each deviating claim gets a class:
 - precision: equal at the coarser written precision (6.6 vs 6.625 million);
 - magnitude: off by a factor of about 1,000 (million vs billion);
 - value: anything else; for dates, `date` (another day, month or year);
@@ -96,30 +96,31 @@ def classify(claim: Claim, reference: Claim) -> str:
 
 
 def _groups(claims: list[Claim], cfg: dict) -> list[list[Claim]]:
-    """Union of each claim with its best-aligned claim in every other source."""
-    parent = list(range(len(claims)))
+    """Claims of different sources that state the same fact, at most one claim per source a group.
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    Greedy single linkage on alignment scores, strongest pairs first; two groups merge only when
+    they share no source, so two facts of one article never fall into one group.
+    """
     threshold = float(cfg.get("align_min_score", 0.4))
+    edges = []
     for i, a in enumerate(claims):
-        best: dict[str, tuple[float, int]] = {}
-        for j, b in enumerate(claims):
-            if b.source == a.source:
-                continue
-            score = alignment(a, b, cfg)
-            if score >= threshold and score > best.get(b.source, (0.0, -1))[0]:
-                best[b.source] = (score, j)
-        for _, j in best.values():
-            parent[find(i)] = find(j)
-    groups: dict[int, list[Claim]] = defaultdict(list)
-    for i, c in enumerate(claims):
-        groups[find(i)].append(c)
-    return [g for g in groups.values() if len({c.source for c in g}) > 1]
+        for j in range(i + 1, len(claims)):
+            b = claims[j]
+            if b.source != a.source:
+                score = alignment(a, b, cfg)
+                if score >= threshold:
+                    edges.append((-score, i, j))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
+    owner = list(range(len(claims)))
+    for _, i, j in sorted(edges):
+        gi, gj = owner[i], owner[j]
+        if gi == gj or {claims[k].source for k in members[gi]} & {claims[k].source for k in members[gj]}:
+            continue
+        for k in members[gj]:
+            owner[k] = gi
+        members[gi].extend(members.pop(gj))
+    groups = [[claims[k] for k in sorted(ks)] for ks in members.values()]
+    return [g for g in groups if len({c.source for c in g}) > 1]
 
 
 def _clusters(group: list[Claim], equal) -> list[list[Claim]]:

@@ -22,6 +22,7 @@ from ..corpus import Corpus, candidates, related
 
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|[A-Z][a-z][A-Z]{1,3}|[A-Z]{2,5}s)\b")
 WORD = re.compile(r"[^\W_][\w’'-]*")
+GLUED = re.compile(r"[$€£¥\d]")
 DEFINITION = re.compile(r"\((?P<acr>[A-Za-z]{2,8})\)")
 STOPWORDS = frozenset(
     "a an the of to in on at by for with from and or but as is are was were be been this that these those "
@@ -97,6 +98,8 @@ def _occurrences(sentences: pd.DataFrame) -> list[Occurrence]:
     for source, story, start, end, text in zip(sentences["source"], sentences["story"], sentences["start"],
                                                 sentences["end"], sentences["text"], strict=True):
         for m in ACRONYM.finditer(text):
+            if GLUED.match(text, m.end()) or (m.start() and text[m.start() - 1].isdigit()):
+                continue  # "US$4.7 million", "3MW": part of a figure, not a term
             out.append(Occurrence(source, story, m.group(), start + m.start(), start + m.end(), text, start, end))
     return out
 

@@ -59,8 +59,10 @@ class Vocabulary:
         """True when a known name is glued to something else ("AIPCMag", "ReutersLinkedIn")."""
         for k in range(2, len(token) - 1):
             head, tail = token[:k], token[k:]
-            if tail in self.names and (head[:1].isupper() or head[:1].isdigit() or head[-1:].isupper()):
+            if tail in self.names and (head[:1].isupper() or head[-1:].isupper()):
                 return True
+            if tail in self.names and head.isdigit() and len(tail) >= 4 and not tail.isupper():
+                return True  # "2025LinkedIn"; "500MW" is a figure with its unit
             if head in self.names and (tail[:1].isupper() or tail[:1].isdigit()) and len(tail) >= 2:
                 return True
         return False

@@ -106,7 +106,8 @@ def _is_dateline(d: DateMention, sentence: str, line: int, published: dt.date | 
     mostly_date = len(d.text) >= 0.5 * len(sentence.strip(" -•*"))
     at_start = not sentence[: d.start].strip(" -•*")
     same_day = published is not None and (d.year, d.month, d.day) == (published.year, published.month, published.day)
-    return mostly_date or (at_start and same_day) or (at_start and d.year is None)
+    short_line = len(sentence) <= 100  # a byline or dateline line, not a sentence of the story
+    return mostly_date or (same_day and (at_start or short_line)) or (at_start and d.year is None)
 
 
 def _published(value: object) -> dt.date | None:
