@@ -1,7 +1,7 @@
 """Stage 1, ingest: input paths -> the `sources` frame.
 
-One row per source (an article). Every input file is accounted for: audited, or skipped
-with a reason. Nothing here raises for a bad file.
+One row per source (an article). Every input is accounted for: audited, or skipped with a
+reason. Nothing here raises for a bad file (see docs/robustness.md for each kind of bad input).
 
 Columns of `sources`: source, story, path, status ("audited" | "skipped"), reason, text,
 title, published (ISO date or None), outlet, url, sha256.
@@ -10,13 +10,18 @@ title, published (ISO date or None), outlet, url, sha256.
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
+import io
 import json
 import os
 import re
-from collections.abc import Iterator
+import stat
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO, AnyStr
 
 import pandas as pd
 
@@ -25,9 +30,18 @@ HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".jsonl", ".json"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+"""Largest file (or JSONL record) read; bigger ones are skipped without being read whole."""
+MAX_BAD_RECORDS = 100
+"""Bad records of one JSON/JSONL file reported one by one; the rest are counted in one entry."""
+MAX_META_CHARS = 500
+"""Longest title, outlet, url or published value kept from a JSON record."""
+SNIFF_BYTES = 8192
 LATIN_FAMILY = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "iso8859_16", "iso8859_4",
                 "iso8859_10", "iso8859_13", "iso8859_14", "mac_roman", "mac_latin2", "cp850", "cp437", "cp858"}
 SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_SEPARATOR = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 
 
 @dataclass
@@ -47,12 +61,25 @@ class Source:
     sha256: str | None = None
 
 
+def _printable(name: str) -> str:
+    """A file name safe to write as UTF-8: undecodable bytes become \\xNN escapes."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+    return _SURROGATE.sub(escape, name)
+
+
 def _skip(source: str, story: str, path: Path, reason: str) -> Source:
-    return Source(source=source, story=story, path=str(path), status="skipped", reason=reason)
+    return Source(source=_printable(source), story=_printable(story), path=_printable(str(path)),
+                  status="skipped", reason=reason)
+
+
+# ---------------------------------------------------------------- decoding
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
-    """Decode file bytes: (text, None) or (None, reason). Handles BOMs and legacy encodings."""
+    """Decode file bytes: (text, None) or (None, reason). Handles BOMs, UTF-16, legacy encodings."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -60,30 +87,123 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
                 return data.decode(enc), None
             except UnicodeDecodeError:
                 return None, f"undecodable {enc} text"
-    if b"\x00" in data[:8192]:
-        return None, "binary file (NUL bytes)"
+    head = data[:SNIFF_BYTES]
+    if b"\x00" in head:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16, None
+        if head.count(0) * 100 > len(head):
+            return None, "binary file (NUL bytes)"
+        data = data.replace(b"\x00", b"")  # a text file with a few stray NULs
+    text = _decode_text(data)
+    if text is None:
+        return None, "undecodable: no text encoding fits"
+    if _mostly_controls(text[:SNIFF_BYTES]):
+        return None, "binary file (control characters)"
+    return text, None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM (NULs in every high byte, none in the low ones), or None."""
+    head = data[:SNIFF_BYTES - SNIFF_BYTES % 2]
+    half = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if half < 2 or (even and odd):
+        return None
+    if max(even, odd) * 20 < half:
+        return None
     try:
-        return data.decode("utf-8"), None
+        text = data[:len(data) - len(data) % 2].decode("utf-16-le" if odd else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    return None if _mostly_controls(text[:SNIFF_BYTES]) else text
+
+
+def _decode_text(data: bytes) -> str | None:
+    """UTF-8, else the detected encoding, with Windows-1252 for any Latin-script guess."""
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
-        return None, "undecodable: no text encoding fits"
-    if best.encoding in LATIN_FAMILY:
+        return None
+    guess = str(best)
+    if best.encoding in LATIN_FAMILY or _latin_script(guess):
         # single-byte Latin guesses are unreliable on short texts: Windows-1252 is the usual one
         for encoding in ("cp1252", "latin-1"):
             try:
-                return data.decode(encoding), None
+                return data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-    return str(best), None
+    return guess
+
+
+def _latin_script(text: str) -> bool:
+    """True when every non-ASCII letter of the text is a Latin letter."""
+    letters = {c for c in text if ord(c) > 127 and c.isalpha()}
+    return all(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+
+
+def _mostly_controls(sample: str) -> bool:
+    """More than 10% control characters: not article text."""
+    return len(_CONTROL.findall(sample)) * 10 > len(sample) > 0
+
+
+def _mojibake_tables() -> tuple[dict[str, int], re.Pattern[str]]:
+    """Char -> byte of Windows-1252/Latin-1, and the pattern of UTF-8 read as Windows-1252."""
+    byte_of: dict[str, int] = {}
+    for b in range(0x80, 0x100):
+        byte_of[chr(b)] = b
+        byte_of[bytes([b]).decode("cp1252", errors="replace")] = b
+    byte_of.pop("\ufffd", None)
+    cont = "".join(re.escape(c) for c, b in byte_of.items() if 0x80 <= b < 0xC0)
+    pattern = re.compile(f"[\u00c2\u00c3\u00c5\u00c6\u00cb][{cont}]|\u00e2[{cont}]{{2}}|\u00e2\u20ac(?![{cont}])")
+    return byte_of, pattern
+
+
+_BYTE_OF, _MOJIBAKE = _mojibake_tables()
+
+
+def _unmojibake(match: re.Match[str]) -> str:
+    chunk = match.group(0)
+    if chunk == "\u00e2\u20ac":  # "â€": a right double quote whose third byte (0x9D) was lost
+        return "\u201d"
+    try:
+        return bytes(_BYTE_OF[c] for c in chunk).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return chunk
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252 ("â€™" -> "’", "Ã©" -> "é"); other text is left alone."""
+    return _MOJIBAKE.sub(_unmojibake, text)
 
 
 def _clean_text(text: str) -> str:
-    """Drop characters that are never article text (NULs, other C0 controls but tab/newlines)."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    """Drop characters that are never article text (NULs, C0/C1 controls but tab/newlines)."""
+    text = _SURROGATE.sub("\ufffd", text).translate(_LINE_SEPARATOR)
+    return _CONTROL.sub("", text)
+
+
+def normalize_text(text: str) -> str:
+    """The text that is audited: mojibake repaired, control characters dropped."""
+    return _clean_text(repair_mojibake(text))
+
+
+def _meta(value: object) -> str | None:
+    """A metadata string from a record: cleaned, one line, at most MAX_META_CHARS."""
+    if not isinstance(value, str):
+        return None
+    value = " ".join(_clean_text(value).split())
+    if len(value) > MAX_META_CHARS:
+        value = value[:MAX_META_CHARS - 1] + "…"
+    return value or None
+
+
+# ---------------------------------------------------------------- metadata guesses
 
 
 def extract_html(html: str) -> str | None:
@@ -118,27 +238,11 @@ def guess_published(text: str) -> str | None:
     return found.isoformat() if found else None
 
 
-def _ids_for(root: Path, path: Path) -> tuple[str, str]:
-    """(source id, story) of a file under an input root, per the contract."""
-    rel = path.relative_to(root).with_suffix("")
-    source = rel.as_posix()
-    story_parts = [root.name or root.resolve().name, *rel.parent.parts]
-    return source, "/".join(p for p in story_parts if p)
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    """Files below root, sorted, following no symlinked directories (no loops)."""
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
-
-
 def _finish(src: Source, raw: bytes | None = None) -> Source:
-    text = _clean_text(src.text)
+    text = normalize_text(src.text)
     if not text.strip():
         return _skip(src.source, src.story, Path(src.path), "empty: no text")
+    src.source, src.story, src.path = _printable(src.source), _printable(src.story), _printable(src.path)
     src.text = text
     src.sha256 = hashlib.sha256(raw if raw is not None else text.encode("utf-8")).hexdigest()
     src.title = src.title or guess_title(text)
@@ -146,83 +250,307 @@ def _finish(src: Source, raw: bytes | None = None) -> Source:
     return src
 
 
-def _read_records(root: Path, path: Path, data: str) -> Iterator[Source]:
-    """Records of a .json/.jsonl file: each with a `text`; bad lines are reported, not fatal."""
-    base, story = _ids_for(root, path)
-    if path.suffix.lower() == ".jsonl":
-        rows = []
-        for number, line in enumerate(data.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append((number, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                yield _skip(f"{base}#{number}", story, path, f"line {number}: invalid JSON ({exc.msg})")
-    else:
-        try:
-            doc = json.loads(data)
-        except json.JSONDecodeError as exc:
-            yield _skip(base, story, path, f"invalid JSON at line {exc.lineno}: {exc.msg}")
-            return
-        doc = doc if isinstance(doc, list) else [doc]
-        rows = list(enumerate(doc, 1))
-    for number, rec in rows:
-        yield _record_source(base, story, path, number, rec)
+# ---------------------------------------------------------------- files
 
 
-def _record_source(base: str, story: str, path: Path, number: int, rec: object) -> Source:
-    if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-        return _skip(f"{base}#{number}", story, path, f"record {number}: no 'text' string field")
-    rid = SAFE_ID.sub("_", str(rec.get("id") or number)).strip("._") or str(number)
-    src = Source(source=f"{base}/{rid}", story=story, path=str(path), text=rec["text"])
-    for key in ("title", "published", "outlet", "url"):
-        if isinstance(rec.get(key), str) and rec[key].strip():
-            setattr(src, key, rec[key].strip())
-    return _finish(src)
+def _ids_for(root: Path, path: Path) -> tuple[str, str]:
+    """(source id, story) of a file under an input root, per the contract."""
+    rel = path.relative_to(root)
+    source = rel.with_suffix("").as_posix() if rel.name else (root.name or "input")
+    story_parts = [root.name or root.resolve().name, *rel.parent.parts]
+    return source, "/".join(p for p in story_parts if p and p != ".")
+
+
+def _os_reason(path: Path, exc: OSError) -> str:
+    """Why a file cannot be read, in words."""
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "dangling symlink: its target does not exist"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "unreadable: permission denied"
+    return f"unreadable: {exc.strerror or exc}"
+
+
+def _inspect(path: Path) -> tuple[int, str | None]:
+    """(size, problem) of a path before it is opened: only regular files are read."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return 0, _os_reason(path, exc)
+    if not stat.S_ISREG(info.st_mode):
+        return 0, "not a regular file (device, pipe or socket)"
+    return info.st_size, None
+
+
+def _read_bounded(path: Path, max_bytes: int) -> tuple[bytes | None, str | None]:
+    """The file's bytes, reading at most max_bytes + 1: (data, None) or (None, reason)."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return None, _os_reason(path, exc)
+    if len(data) > max_bytes:
+        return None, f"too large: over {max_bytes} bytes (limit {max_bytes})"
+    return data, None
 
 
 def read_file(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Source]:
-    """All sources of one input file (several for JSON records); never raises."""
+    """All sources of one input file (several for JSON records); never raises for a bad file."""
     source, story = _ids_for(root, path)
+    size, problem = _inspect(path)
     suffix = path.suffix.lower()
-    if suffix not in KNOWN_SUFFIXES:
-        return [_skip(source, story, path, f"unsupported file type {suffix or '(none)'}")]
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return [_skip(source, story, path, f"too large: {size} bytes (limit {max_bytes})")]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [_skip(source, story, path, f"unreadable: {exc.strerror or exc}")]
-    text, problem = decode_bytes(raw)
+    if problem is None and suffix not in KNOWN_SUFFIXES:
+        problem = f"unsupported file type {suffix or '(none)'}"
+    if problem:
+        return [_skip(source, story, path, problem)]
+    if suffix == ".jsonl":
+        return list(_read_jsonl(root, path, max_bytes))
+    if size > max_bytes:
+        return [_skip(source, story, path, f"too large: {size} bytes (limit {max_bytes})")]
+    raw, problem = _read_bounded(path, max_bytes)
+    text, problem = decode_bytes(raw) if raw is not None else (None, problem)
     if text is None:
         return [_skip(source, story, path, problem or "undecodable")]
-    if suffix in RECORD_SUFFIXES:
-        return list(_read_records(root, path, text))
+    if suffix == ".json":
+        return list(_read_json(root, path, text, max_bytes))
     if suffix in HTML_SUFFIXES:
-        text = extract_html(text) or ""
+        text = _html_text(text)
+        if not text:
+            return [_skip(source, story, path, "empty: no article text found in the HTML")]
     return [_finish(Source(source=source, story=story, path=str(path), text=text), raw)]
 
 
-def discover(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
-    """(root, file) pairs for every input: a folder is walked, a file is its own root's child."""
+def _html_text(html: str) -> str | None:
+    """The article text of an HTML page, or None when the extractor finds none (or fails)."""
+    try:
+        return extract_html(html)
+    except (ValueError, TypeError, RecursionError, AttributeError, LookupError):
+        return None
+
+
+# ---------------------------------------------------------------- JSON and JSONL records
+
+
+def _bounded_lines(fh: IO[AnyStr], limit: int, newline: AnyStr) -> Iterator[tuple[int, AnyStr | None]]:
+    """(line number, line) of a file read one line at a time; None for a line over `limit`."""
+    number = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(newline):
+            while True:  # skip the rest of the over-long line without holding it
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith(newline):
+                    break
+            yield number, None
+        else:
+            yield number, line
+
+
+def _jsonl_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, text, problem) of each line of a JSONL file, streamed."""
+    with path.open("rb") as fh:
+        head = fh.read(2)
+        fh.seek(0)
+        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            text_fh = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
+            for number, line in _bounded_lines(text_fh, max_bytes // 2, "\n"):
+                yield number, line, None if line is not None else _too_large(number, max_bytes)
+            return
+        for number, raw in _bounded_lines(fh, max_bytes, b"\n"):
+            if raw is None:
+                yield number, None, _too_large(number, max_bytes)
+                continue
+            text, problem = _decode_line(raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw)
+            yield number, text, None if text is not None else f"line {number}: {problem}"
+
+
+def _too_large(number: int, max_bytes: int) -> str:
+    return f"line {number}: too large (record limit {max_bytes} bytes)"
+
+
+def _decode_line(raw: bytes) -> tuple[str | None, str | None]:
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return decode_bytes(raw)
+
+
+def _parse(text: str) -> tuple[object, str | None]:
+    """(value, None) or (None, why it is not JSON)."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    except RecursionError:
+        return None, "invalid JSON (nested too deeply)"
+    except ValueError as exc:
+        return None, f"invalid JSON ({exc})"
+
+
+def _read_jsonl(root: Path, path: Path, max_bytes: int) -> Iterator[Source]:
+    """Records of a JSONL file, one line at a time; each bad line is reported with its number."""
+    base, story = _ids_for(root, path)
+    yield from _capped(_jsonl_rows(base, story, path, max_bytes), base, story, path, "line")
+
+
+def _jsonl_rows(base: str, story: str, path: Path, max_bytes: int) -> Iterator[tuple[int, Source]]:
+    last = 0
+    try:
+        for number, line, problem in _jsonl_lines(path, max_bytes):
+            last = number
+            if problem or line is None:
+                yield number, _skip(f"{base}#{number}", story, path, problem or f"line {number}: unreadable")
+                continue
+            if not line.strip():
+                continue
+            rec, problem = _parse(line)
+            if problem:
+                yield number, _skip(f"{base}#{number}", story, path, f"line {number}: {problem}")
+            else:
+                yield number, _record_source(base, story, path, number, rec, max_bytes, "line")
+    except OSError as exc:
+        yield last + 1, _skip(f"{base}#{last + 1}", story, path, f"line {last + 1}: {_os_reason(path, exc)}")
+
+
+def _read_json(root: Path, path: Path, text: str, max_bytes: int) -> Iterator[Source]:
+    """Records of a JSON file: one object, or a list of objects."""
+    base, story = _ids_for(root, path)
+    doc, problem = _parse(text)
+    if problem:
+        yield _skip(base, story, path, problem)
+        return
+    if not isinstance(doc, dict | list):
+        yield _skip(base, story, path, f"JSON holds {_kind(doc)}, not an object or a list of objects")
+        return
+    items = doc if isinstance(doc, list) else [doc]
+    rows = ((n, _record_source(base, story, path, n, rec, max_bytes, "record")) for n, rec in enumerate(items, 1))
+    yield from _capped(rows, base, story, path, "record")
+
+
+def _kind(value: object) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
+             dict: "an object", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _capped(rows: Iterable[tuple[int, Source]], base: str, story: str, path: Path, unit: str) -> Iterator[Source]:
+    """Sources of one record file: the first MAX_BAD_RECORDS bad ones one by one, the rest counted."""
+    shown = extra = 0
+    first = last = 0
+    seen = False
+    for number, src in rows:
+        seen = True
+        if src.status == "audited" or shown < MAX_BAD_RECORDS:
+            shown += src.status != "audited"
+            yield src
+            continue
+        extra += 1
+        first, last = first or number, number
+    if extra:
+        yield _skip(f"{base}#more", story, path,
+                    f"{extra} more bad {unit}s not listed one by one ({unit}s {first} to {last})")
+    if not seen:
+        yield _skip(base, story, path, "empty: no records")
+
+
+def _record_source(base: str, story: str, path: Path, number: int, rec: object, max_bytes: int,
+                   unit: str) -> Source:
+    """One record as a source, or a skip saying what is wrong with it."""
+    where = f"{unit} {number}"
+    if not isinstance(rec, dict):
+        return _skip(f"{base}#{number}", story, path, f"{where}: {_kind(rec)}, not an object with a 'text' string")
+    if not isinstance(rec.get("text"), str):
+        return _skip(f"{base}#{number}", story, path, f"{where}: no 'text' string field")
+    if len(rec["text"]) > max_bytes or len(rec["text"].encode("utf-8", "surrogatepass")) > max_bytes:
+        return _skip(f"{base}#{number}", story, path, f"{where}: too large (record limit {max_bytes} bytes)")
+    rid = SAFE_ID.sub("_", str(rec.get("id") or number)[:200]).strip("._")[:100] or str(number)
+    src = Source(source=f"{base}/{rid}", story=story, path=str(path), text=rec["text"])
+    for key in ("title", "published", "outlet", "url"):
+        setattr(src, key, _meta(rec.get(key)))
+    return _finish(src)
+
+
+# ---------------------------------------------------------------- walking the inputs
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str:
+    """"folder", "folder symlink" or "file" (anything else, including broken links)."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
+        if entry.is_symlink() and entry.is_dir():
+            return "folder symlink"
+    except OSError:
+        pass
+    return "file"
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """(file, None) for files below root, sorted, each folder's files before its subfolders;
+    (path, reason) for what is not read: hidden entries, symlinked and unreadable folders."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield folder, f"unreadable folder: {exc.strerror or exc}"
+            continue
+        subfolders = []
+        for entry in entries:
+            path, kind = Path(entry.path), _entry_kind(entry)
+            if entry.name.startswith("."):
+                yield path, "hidden folder: not walked" if kind == "folder" else "hidden file: not read"
+            elif kind == "folder":
+                subfolders.append(path)
+            elif kind == "folder symlink":
+                yield path, "symlink to a folder: not followed"
+            else:
+                yield path, None
+        stack.extend(reversed(subfolders))
+
+
+def discover_entries(paths: list[Path]) -> Iterator[tuple[Path, Path, str | None]]:
+    """(root, path, reason) for every input: reason None for a file to read, else why it is skipped."""
     for given in paths:
         if given.is_dir():
-            for file in _walk(given):
-                yield given, file
+            for path, reason in _walk(given):
+                yield given, path, reason
+        elif given.exists() or given.is_symlink():
+            yield given.parent, given, None
         else:
-            yield given.parent, given
+            yield given.parent, given, "no such file"
+
+
+def discover(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
+    """(root, file) pairs for every file to read: a folder is walked, a file is its own root's child."""
+    for root, path, reason in discover_entries(paths):
+        if reason is None:
+            yield root, path
+
+
+def _read_safely(root: Path, path: Path, max_bytes: int) -> list[Source]:
+    """read_file, with any unexpected error reported as the file's skip reason."""
+    try:
+        return read_file(root, path, max_bytes)
+    except Exception as exc:  # noqa: BLE001 - a bad file never aborts the run
+        source, story = _ids_for(root, path)
+        return [_skip(source, story, path, f"internal error while reading: {type(exc).__name__}: {exc}")]
 
 
 def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
     """The `sources` frame for the given inputs."""
     rows: list[Source] = []
-    for root, file in discover(paths):
-        if not file.exists() and not file.is_symlink():
-            source, story = file.stem, root.name
-            rows.append(_skip(source, story, file, "no such file"))
-            continue
-        rows.extend(read_file(root, file, max_bytes))
+    for root, path, reason in discover_entries(paths):
+        if reason:
+            rows.append(_skip(*_ids_for(root, path), path, reason))
+        else:
+            rows.extend(_read_safely(root, path, max_bytes))
     return sources_frame(rows)
 
 

@@ -41,8 +41,8 @@ def test_removing_the_lexicon_pair_keeps_story_findings(config):
 
 
 def test_lexicon_evidence_within_one_source(config):
-    found = confusions(audit_texts({"a": "The utility installed a battery with 40 MW of storage, enough for "
-                                         "annual consumption of 9,000 homes per year.\n"}, config))
+    found = confusions(audit_texts({"a": "The plant delivered 40 MW last year, enough for the annual "
+                                         "consumption of 9,000 homes.\n"}, config))
     assert [(f.evidence, f.subkind) for f in found] == [("MW", "lexicon")]
 
 
