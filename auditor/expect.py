@@ -19,7 +19,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import CheckErrored, ConfigError
-from .findings import GX_SEVERITY, Finding, Locator, finding_id
+from .findings import GX_SEVERITY, Finding, Locator, finding_id, finding_order
 
 COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 
@@ -187,7 +187,7 @@ def to_findings(config: Config, failures: list[Failure], frames: dict[str, pd.Da
         for row_id in failure.row_ids:
             row = frame.loc[row_id].to_dict()
             findings.append(_finding(config, failure, row, locator, seen))
-    findings.sort(key=lambda f: (f.story, f.source, f.span[0], f.kind, f.check))
+    findings.sort(key=finding_order)
     return findings
 
 

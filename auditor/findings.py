@@ -36,6 +36,11 @@ class Finding:
         return asdict(self)
 
 
+def finding_order(f: Finding) -> tuple:
+    """The order of findings in findings.json: story, source, position, kind, check."""
+    return (f.story, f.source, f.span[0], f.kind, f.check)
+
+
 def normalize_evidence(text: str) -> str:
     """Evidence as hashed for ids: case and spacing do not matter."""
     return re.sub(r"\s+", " ", text).strip().lower()

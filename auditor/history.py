@@ -122,7 +122,14 @@ def _v1_tables(md: MetaData) -> MetaData:
     return md
 
 
-metadata = _v1_tables(MetaData())
+def _v2_tables(md: MetaData) -> MetaData:
+    """Schema version 2: sources.cache_key (story-aware key for incremental runs)."""
+    _v1_tables(md)
+    md.tables["sources"].append_column(Column("cache_key", String, index=True))
+    return md
+
+
+metadata = _v2_tables(MetaData())
 runs = metadata.tables["runs"]
 sources = metadata.tables["sources"]
 findings = metadata.tables["findings"]
@@ -141,8 +148,14 @@ def _m001_initial(conn: Connection) -> None:
     _v1_tables(MetaData()).create_all(conn)
 
 
+def _m002_cache_key(conn: Connection) -> None:
+    conn.exec_driver_sql("ALTER TABLE sources ADD COLUMN cache_key VARCHAR")
+    conn.exec_driver_sql("CREATE INDEX ix_sources_cache_key ON sources (cache_key)")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "runs, sources, findings, scores", _m001_initial),
+    (2, "sources.cache_key for incremental runs", _m002_cache_key),
 ]
 LATEST = MIGRATIONS[-1][0]
 
@@ -322,6 +335,7 @@ def _source_row(run_id: int, src: dict, score: dict | None, own: list[dict]) -> 
         "story": _text(src.get("story")),
         "path": _text(src.get("path")),
         "sha256": _text(src.get("sha256")),
+        "cache_key": _text(src.get("cache_key")),
         "status": _text(src.get("status")),
         "reason": _text(src.get("reason")),
         "score": _float((score or {}).get("score")),
@@ -515,6 +529,38 @@ def _hit(row: Any) -> dict:
         "run_key": row.run_key,
         "started": row.started,
     }
+
+
+def cached_by_key(url_or_path: str, cache_keys: list[str]) -> dict[str, dict]:
+    """For story-aware cache keys, what the most recent run that stored each key recorded.
+
+    A hit is {"source": source entry, "score": score entry or None, "findings": [...], ...}.
+    """
+    wanted = sorted({k for k in cache_keys if k})
+    if not wanted:
+        return {}
+    best: dict[str, tuple[tuple[str, int], dict]] = {}
+    try:
+        with _open(url_or_path, create=False) as engine:
+            if not _readable(engine):
+                return {}
+            with engine.connect() as conn:
+                if schema_version_of(conn) < 2:
+                    return {}
+                for chunk in _chunks(wanted):
+                    query = (
+                        select(sources.c.cache_key, sources.c.source, sources.c.sha256, sources.c.payload,
+                               runs.c.suites_hash, runs.c.id, runs.c.run_key, runs.c.started)
+                        .join_from(sources, runs, sources.c.run_id == runs.c.id)
+                        .where(sources.c.cache_key.in_(chunk), sources.c.status == "audited")
+                    )
+                    for r in conn.execute(query):
+                        order = (r.started or "", r.id)
+                        if r.cache_key not in best or order > best[r.cache_key][0]:
+                            best[r.cache_key] = (order, _hit(r))
+    except _NoDatabase:
+        return {}
+    return {k: v for k, (_, v) in best.items()}
 
 
 # ---------------------------------------------------------------- formatting

@@ -92,9 +92,7 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:
             return utf16, None
-        if head.count(0) * 100 > len(head):
-            return None, "binary file (NUL bytes)"
-        data = data.replace(b"\x00", b"")  # a text file with a few stray NULs
+        return _with_stray_nuls(data)
     text = _decode_text(data)
     if text is None:
         return None, "undecodable: no text encoding fits"
@@ -117,6 +115,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return None if _mostly_controls(text[:SNIFF_BYTES]) else text
+
+
+def _with_stray_nuls(data: bytes) -> tuple[str | None, str | None]:
+    """A UTF-8 text with a few stray NULs (under 1%) is read without them; anything else is binary."""
+    head = data[:SNIFF_BYTES]
+    if head.count(0) * 100 <= len(head):
+        try:
+            text = data.replace(b"\x00", b"").decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and not _mostly_controls(text[:SNIFF_BYTES]):
+            return text, None
+    return None, "binary file (NUL bytes)"
 
 
 def _decode_text(data: bytes) -> str | None:

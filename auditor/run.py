@@ -17,7 +17,8 @@ import pandas as pd
 from . import __version__
 from .config import Config, load_config
 from .expect import build_suites, to_findings, validate
-from .findings import SEVERITY_RANK, Finding, Locator
+from .findings import SEVERITY_RANK, Finding, Locator, finding_order
+from .incremental import cache_keys, reusable, stored_findings
 from .ingest import ingest
 from .prepare import prepare_all
 from .score import score_sources
@@ -111,20 +112,37 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditR
     sources = ingest(options.paths)
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {len(sources)} inputs, {len(sources) - skipped} audited, {skipped} skipped")
-    analysis = analyse(sources, config, log, options.jobs)
-    findings = analysis.findings
+    keys, reused = _reuse(options, config, sources, log)
+    fresh = sources[~sources["source"].isin(set(reused))]
+    analysis = analyse(fresh, config, log, options.jobs)
+    findings = sorted(analysis.findings + stored_findings(reused), key=finding_order)
     for f in findings:
         f.suppressed = f.id in accepted
-    scores = score_sources(sources, findings, config.scoring, analysis.metrics)
+    scores = score_sources(fresh, [f for f in findings if f.source not in reused], config.scoring, analysis.metrics)
+    scores = sorted(scores + [h["score"] for h in reused.values()], key=lambda s: (s["story"], s["source"]))
     failing = gate(findings, scores, options.fail_under, options.fail_on)
+    audited = sources[sources["status"] == "audited"]
     result = AuditResult(
-        findings_doc=_findings_doc(options, config, sources, findings, started),
-        scores_doc={"sources": scores}, texts=analysis.texts, claims=analysis.claims, gate_failures=failing,
+        findings_doc=_findings_doc(options, config, sources, findings, started, keys),
+        scores_doc={"sources": scores}, texts=dict(zip(audited["source"], audited["text"], strict=True)),
+        claims=analysis.claims, gate_failures=failing,
     )
     history = _record(options, config, result, started) if options.db else None
     for out in output_folders(options, started):
         write_outputs(options, config, result, out, history)
     return result
+
+
+def _reuse(options: AuditOptions, config: Config, sources: pd.DataFrame,
+           log: Callable[[str], None]) -> tuple[dict[str, str], dict[str, dict]]:
+    """Cache keys of every source and the stored results of unchanged stories (with --db)."""
+    if not options.db:
+        return {}, {}
+    keys = cache_keys(sources, config.digest)
+    reused = reusable(sources, keys, options.db)
+    if reused:
+        log(f"incremental: reusing stored results of {len(reused)} unchanged sources")
+    return keys, reused
 
 
 def output_folders(options: AuditOptions, started: dt.datetime) -> list[Path]:
@@ -154,11 +172,14 @@ def _load_baseline(path: Path | None) -> set[str]:
 
 
 def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, findings: list[Finding],
-                  started: dt.datetime) -> dict:
+                  started: dt.datetime, keys: dict[str, str] | None = None) -> dict:
     rows = []
     for rec in sources[SOURCE_FIELDS].to_dict("records"):
-        rows.append({k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()
-                     if k != "reason" or rec["status"] == "skipped"})
+        row = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()
+               if k != "reason" or rec["status"] == "skipped"}
+        if keys and rec["source"] in keys:
+            row["cache_key"] = keys[rec["source"]]
+        rows.append(row)
     return {
         "run": {"started": started.isoformat().replace("+00:00", "Z"), "version": __version__,
                 "inputs": [str(p) for p in options.paths], "expectations": str(config.root),

@@ -45,7 +45,7 @@ STOPWORDS = frozenset(
 )
 LEAD_CHARS = 400
 DEFAULT_THRESHOLD = 0.35
-MAX_DF = 60  # features in more articles than this are too common to tell stories apart
+MAX_DF = 50  # features in more articles than this (or 0.5% of them) are too common to tell stories apart
 GRAY_ZONE = 0.5  # pairs below threshold * GRAY_ZONE are dropped; above it they count in group averages
 TITLE_MATCH = 92  # rapidfuzz token_sort_ratio of two titles that makes them the same headline
 FACT_WEIGHT = 1.5  # figures and dates: the facts that tell one story from a follow-up about the same people
@@ -178,7 +178,7 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None, thresh
     """A group id per text (ids are arbitrary; see assign_stories for stable labels)."""
     titles = titles or [None] * len(texts)
     docs = [features(t, h) for t, h in zip(texts, titles, strict=True)]
-    max_df = max_df or MAX_DF
+    max_df = max_df or max(MAX_DF, len(texts) // 200)
     sims = candidate_similarities(_weights(docs, max_df))
     heads = [(h or t[:120]).lower() for t, h in zip(texts, titles, strict=True)]
     return average_linkage(len(texts), _refine(sims, heads, threshold), threshold)
