@@ -112,6 +112,11 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditR
     sources = ingest(options.paths)
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {len(sources)} inputs, {len(sources) - skipped} audited, {skipped} skipped")
+    if options.stories == "auto":
+        from .stories import assign_stories
+
+        sources["story"] = assign_stories(sources)
+        log(f"stories: {sources.loc[sources['status'] == 'audited', 'story'].nunique()} found by content")
     keys, reused = _reuse(options, config, sources, log)
     fresh = sources[~sources["source"].isin(set(reused))]
     analysis = analyse(fresh, config, log, options.jobs)

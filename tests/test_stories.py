@@ -22,3 +22,19 @@ def test_three_story_folders_are_never_compared(tmp_path):
         assert all(story_of[r["source"]] == f["story"] for r in f["related"]), f
     # the same story's outlets agree, so nothing across stories may show up as a conflict
     assert not [f for f in result.findings_doc["findings"] if f["kind"].endswith("_conflict")]
+
+
+def test_stories_auto_groups_a_flat_inbox(tmp_path):
+    inbox = tmp_path / "flat"
+    inbox.mkdir()
+    fine = ("Harbor Authority fined over oil spill\nThe Harbor Authority was fined $4.2 million on March 3, 2025, "
+            "after an oil spill in Portsmouth harbor, regulators said.\n")
+    vote = ("Lakeside council approves stadium plan\nLakeside city council approved a 30,000-seat stadium plan "
+            "on Monday, with Mayor Ortega casting the deciding vote.\n")
+    for i, text in enumerate([fine, fine.replace("regulators said", "officials said"), vote,
+                              vote.replace("on Monday", "late on Monday")]):
+        (inbox / f"a{i}.txt").write_text(text, encoding="utf-8")
+    result = audit(AuditOptions(paths=[inbox], out=tmp_path / "out", formats={"json"}, stories="auto"),
+                   log=lambda _m: None)
+    story = {s["source"]: s["story"] for s in result.findings_doc["sources"]}
+    assert story["a0"] == story["a1"] != story["a2"] == story["a3"]

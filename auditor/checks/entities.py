@@ -117,28 +117,30 @@ class Titled:
     modifier: str
 
 
-def _title_pattern(lexicon: dict) -> tuple[re.Pattern, dict[str, str]]:
+def _title_pattern(lexicon: dict) -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """(title + person pattern, modifier-before pattern, modifier word -> kind)."""
     titles = sorted(lexicon.get("titles", []), key=len, reverse=True)
     modifiers = {w.lower(): kind for kind, words in (lexicon.get("modifiers") or {}).items() for w in words}
     mods = "|".join(re.escape(m) for m in sorted(modifiers, key=len, reverse=True))
-    pattern = re.compile(
-        rf"(?:\b(?P<mod>(?i:{mods}))\s*)?(?:(?:U\.S\.|US|UK|U\.K\.|EU|[A-Z][a-z]+n)\s+)?"
-        rf"\b(?P<title>{'|'.join(map(re.escape, titles))})\s+(?P<person>[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+)",
-    )
-    return pattern, modifiers
+    title = re.compile(rf"\b(?P<title>{'|'.join(map(re.escape, titles))})\s+"
+                       rf"(?P<person>[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+)")
+    before = re.compile(rf"(?i:\b(?P<mod>{mods}))\s*(?:(?:U\.S\.|US|UK|U\.K\.|EU|[A-Z][a-z]+n)\s+)?$")
+    return title, before, modifiers
 
 
 def _titled(corpus: Corpus) -> list[Titled]:
-    pattern, modifiers = _title_pattern(corpus.config.lexicons.get("entities", {}))
+    title, before, modifiers = _title_pattern(corpus.config.lexicons.get("entities", {}))
     s = corpus.sentences
     if "is_boilerplate" in s:
         s = s[~s["is_boilerplate"]]
     out = []
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
-        for m in pattern.finditer(text):
-            mod = modifiers.get((m.group("mod") or "").lower(), "current")
-            out.append(Titled(source, story, start + m.start(), start + m.end(), m.group("person"),
-                              m.group("title").lower(), mod))
+        for m in title.finditer(text):
+            mod = before.search(text, max(0, m.start() - 40), m.start())
+            kind = modifiers.get(mod.group("mod").lower(), "current") if mod else "current"
+            begin = mod.start() if mod else m.start()
+            out.append(Titled(source, story, start + begin, start + m.end(), m.group("person"),
+                              m.group("title").lower(), kind))
     return out
 
 

@@ -151,3 +151,16 @@ def build_hostile_folder(root: Path) -> list[Case]:
     """Write every hostile case below root; return the cases (one per top-level entry)."""
     root.mkdir(parents=True, exist_ok=True)
     return [*_text_cases(root), *_html_cases(root), *_record_cases(root), *_link_cases(root), *_name_cases(root)]
+
+
+def build_corpus(root: Path, stories: int = 40, per_story: int = 8) -> Path:
+    """A bigger corpus of small articles (stories x per_story), so an audit takes a few seconds."""
+    for s in range(stories):
+        for a in range(per_story):
+            amount = 2.5 + (a % 3) * 0.1
+            text = (f"Council {s} approves budget\n\n"
+                    f"The council of town {s} approved a budget of ${amount:.1f} million on Tuesday, officials said.\n\n"
+                    f"Spending on parks rises by {4 + a % 2} percent, the the mayor said in statement {a}.\n\n"
+                    f"Residents of town {s} will vote on the plan on March {1 + a % 3}, 2024.\n")
+            _write(root / f"story{s:03d}" / f"article{a:02d}.txt", text)
+    return root
