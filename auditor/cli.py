@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--stories", choices=["folder", "auto"], default="folder")
     a.add_argument("--db", help="history database: SQLite path or SQLAlchemy URL")
     a.add_argument("--jobs", type=int, help="worker processes (default: the machine's cores)")
+    a.add_argument("--engine", choices=["pandas", "spark"], default="pandas",
+                   help="spark: per-source stages as a Spark job, suites validated on Spark (extra auditor[spark])")
     b = sub.add_parser("baseline", help="accept every finding of a run")
     b.add_argument("findings", type=Path)
     b.add_argument("--out", type=Path, required=True)
@@ -91,7 +93,7 @@ def _audit(args: argparse.Namespace) -> int:
         return 2
     options = AuditOptions(paths=paths, out=args.out, formats=args.formats, expectations=args.expectations,
                            fail_under=args.fail_under, fail_on=args.fail_on, baseline=args.baseline,
-                           stories=args.stories, db=args.db, jobs=args.jobs)
+                           stories=args.stories, db=args.db, jobs=args.jobs, engine=args.engine)
     result = audit(options)
     print(_summary(result))
     print(f"reports written to {args.out}", file=sys.stderr)

@@ -41,6 +41,7 @@ class AuditOptions:
     stories: str = "folder"
     db: str | None = None
     jobs: int | None = None
+    engine: str = "pandas"
 
 
 @dataclass
@@ -73,12 +74,21 @@ class Analysis:
 
 
 def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = _stderr,
-            jobs: int | None = 1) -> Analysis:
-    """Prepare every story (in parallel with jobs > 1), then validate each suite once: no I/O."""
+            jobs: int | None = 1, engine: str = "pandas") -> Analysis:
+    """Prepare every story (in parallel with jobs > 1, or on Spark), then validate each suite once."""
     clock = time.perf_counter()
     audited = sources[sources["status"] == "audited"]
     texts = dict(zip(audited["source"], audited["text"], strict=True))
-    prepared = prepare_all(sources, config, {s["meta"]["frame"] for s in config.suites.values()}, jobs, log)
+    frame_names = {s["meta"]["frame"] for s in config.suites.values()}
+    if engine == "spark":
+        from .spark_engine import prepare_all_spark, validate_spark
+
+        prepared = prepare_all_spark(sources, config, frame_names, log)
+        failures = validate_spark(config, prepared.frames)
+        findings = to_findings(config, failures, prepared.frames, Locator(texts))
+        log(f"spark: {len(findings)} findings ({time.perf_counter() - clock:.1f}s)")
+        return Analysis(findings, prepared.claims, prepared.metrics, texts)
+    prepared = prepare_all(sources, config, frame_names, jobs, log)
     log(f"segment, extract, detect: {prepared.counts.get('sentences', 0)} sentences, {len(prepared.claims)} claims, "
         + ", ".join(f"{k} {len(v)}" for k, v in prepared.frames.items()) + f" ({time.perf_counter() - clock:.1f}s)")
     clock = time.perf_counter()
@@ -119,7 +129,7 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditR
         log(f"stories: {sources.loc[sources['status'] == 'audited', 'story'].nunique()} found by content")
     keys, reused = _reuse(options, config, sources, log)
     fresh = sources[~sources["source"].isin(set(reused))]
-    analysis = analyse(fresh, config, log, options.jobs)
+    analysis = analyse(fresh, config, log, options.jobs, options.engine)
     findings = sorted(analysis.findings + stored_findings(reused), key=finding_order)
     for f in findings:
         f.suppressed = f.id in accepted

@@ -68,3 +68,20 @@ def test_bad_regex_and_weight_exit_2(tmp_path, capsys):
 def test_missing_input_exits_2(tmp_path, capsys):
     assert main(["audit", str(tmp_path / "nope")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_an_expectation_that_raises_inside_gx_exits_2(tmp_path, capsys):
+    exp = tmp_path / "exp"
+    shutil.copytree(ROOT / "expectations", exp)
+    path = exp / "suites" / "unbalanced_punctuation.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    suite["expectations"].append({"type": "expect_column_values_to_match_regex",
+                                  "kwargs": {"column": "mark", "regex": "(unclosed"},
+                                  "meta": {"check": "broken_regex", "kind": "unbalanced_punctuation"}})
+    path.write_text(json.dumps(suite), encoding="utf-8")
+    code = main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "o"), "--expectations", str(exp),
+                 "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "unbalanced_punctuation.json" in err and "broken_regex" in err
+    assert not (tmp_path / "o").exists()
