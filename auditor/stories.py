@@ -31,10 +31,9 @@ ENTITY_RUN = re.compile(r"[A-Z][\w’'&-]*[\w](?:[ \t]+(?:of[ \t]+|for[ \t]+|and
 FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,  ]\d{3})+|\d+(?:\.\d+)?)(?:[ \t]*(thousand|million|billion|trillion|"
                     r"crore|lakh|bn|mn|m|k)\b)?", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z’'-]{3,}")
-MONTHS = ("january february march april may june july august september october november december").split()
-MONTH = r"(?P<m{n}>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
-DAY_MONTH = re.compile(rf"\b(?P<d1>\d{{1,2}})\s+{MONTH.format(n=1)}|\b{MONTH.format(n=2)}\s+(?P<d2>\d{{1,2}})\b",
-                       re.IGNORECASE)
+MONTH_WORD = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?")
+DAY_BEFORE = re.compile(r"\b(\d{1,2})[ \t]+$")
+DAY_AFTER = re.compile(r"[ \t]+(\d{1,2})\b")
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
           "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
 STOPWORDS = frozenset(
@@ -48,6 +47,7 @@ DEFAULT_THRESHOLD = 0.35
 MAX_DF = 50  # features in more articles than this (or 0.5% of them) are too common to tell stories apart
 GRAY_ZONE = 0.5  # pairs below threshold * GRAY_ZONE are dropped; above it they count in group averages
 TITLE_MATCH = 92  # rapidfuzz token_sort_ratio of two titles that makes them the same headline
+FACT_MARKS = "#@"  # feature prefixes of figures and dates
 FACT_WEIGHT = 1.5  # figures and dates: the facts that tell one story from a follow-up about the same people
 
 
@@ -65,11 +65,10 @@ def _figures(text: str) -> Iterable[str]:
 
 def _dates(text: str) -> Iterable[str]:
     """Day-and-month mentions ("21 January", "Jan. 21, 2025"), year left out: outlets differ on it."""
-    for m in DAY_MONTH.finditer(text):
-        month = (m.group("m1") or m.group("m2")).lower()[:3]
-        day = int(m.group("d1") or m.group("d2"))
-        if 1 <= day <= 31:
-            yield f"@{month}-{day}"
+    for m in MONTH_WORD.finditer(text):
+        day = DAY_AFTER.match(text, m.end()) or DAY_BEFORE.search(text, max(0, m.start() - 4), m.start())
+        if day and 1 <= int(day.group(1)) <= 31:
+            yield f"@{m.group(1).lower()}-{int(day.group(1))}"
 
 
 def _entities(text: str) -> Iterable[str]:
@@ -99,24 +98,34 @@ def _weights(docs: list[set[str]], max_df: int) -> list[dict[str, float]]:
     n = len(docs)
     out = []
     for d in docs:
-        w = {f: math.log(n / df[f]) * (FACT_WEIGHT if f[0] in "#@" else 1.0) for f in d if 2 <= df[f] <= max_df}
+        w = {f: math.log(n / df[f]) * (FACT_WEIGHT if f[0] in FACT_MARKS else 1.0) for f in d if 2 <= df[f] <= max_df}
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
         out.append({f: x / norm for f, x in w.items()})
     return out
 
 
 def candidate_similarities(weights: list[dict[str, float]]) -> dict[tuple[int, int], float]:
-    """Cosine similarity of every pair sharing at least one informative feature (inverted index)."""
+    """Cosine similarity of every pair sharing a rare name or word (inverted index; no all-pairs loop).
+
+    Figures and dates are too common across a big corpus to block on ("21 January" recurs every
+    year), so they only add to the similarity of pairs already found through names and words.
+    """
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    facts: list[dict[str, float]] = []
     for i, w in enumerate(weights):
+        facts.append({f: x for f, x in w.items() if f[0] in FACT_MARKS})
         for f, x in w.items():
-            postings[f].append((i, x))
+            if f[0] not in FACT_MARKS:
+                postings[f].append((i, x))
     sims: dict[tuple[int, int], float] = defaultdict(float)
     for plist in postings.values():
         for a in range(len(plist)):
             i, xi = plist[a]
             for j, xj in plist[a + 1:]:
                 sims[(i, j)] += xi * xj
+    for (i, j) in sims:
+        fi, fj = (facts[i], facts[j]) if len(facts[i]) <= len(facts[j]) else (facts[j], facts[i])
+        sims[(i, j)] += sum(x * fj[f] for f, x in fi.items() if f in fj)
     return sims
 
 

@@ -64,7 +64,7 @@ def alignment(a: Claim, b: Claim, cfg: dict) -> float:
     if a.base and b.base and fuzz.token_set_ratio(a.base, b.base) < float(cfg.get("base_min_ratio", 60)):
         return 0.0
     noun = fuzz.token_set_ratio(a.noun, b.noun) / 100 if a.noun and b.noun else 0.5
-    year = 1.0 if a.year and a.year == b.year else 0.0
+    year = 1.0 if a.year and a.year == b.year else (-1.0 if bool(a.year) != bool(b.year) else 0.0)
     return 0.6 * _overlap(a.context, b.context) + 0.25 * noun + 0.15 * year
 
 
@@ -95,11 +95,12 @@ def classify(claim: Claim, reference: Claim) -> str:
     return "value"
 
 
-def _groups(claims: list[Claim], cfg: dict) -> list[list[Claim]]:
-    """Claims of different sources that state the same fact, at most one claim per source a group.
+def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:
+    """Claims of different sources that state the same fact.
 
     Greedy single linkage on alignment scores, strongest pairs first; two groups merge only when
-    they share no source, so two facts of one article never fall into one group.
+    every source they share gives equal values in both (a headline repeating the lead's figure),
+    so two different facts of one article never fall into one group.
     """
     threshold = float(cfg.get("align_min_score", 0.4))
     edges = []
@@ -114,13 +115,27 @@ def _groups(claims: list[Claim], cfg: dict) -> list[list[Claim]]:
     owner = list(range(len(claims)))
     for _, i, j in sorted(edges):
         gi, gj = owner[i], owner[j]
-        if gi == gj or {claims[k].source for k in members[gi]} & {claims[k].source for k in members[gj]}:
+        if gi == gj or not _compatible(claims, members[gi], members[gj], equal):
             continue
         for k in members[gj]:
             owner[k] = gi
         members[gi].extend(members.pop(gj))
     groups = [[claims[k] for k in sorted(ks)] for ks in members.values()]
     return [g for g in groups if len({c.source for c in g}) > 1]
+
+
+def _compatible(claims: list[Claim], left: list[int], right: list[int], equal) -> bool:
+    """May two groups merge? Only if each source they share says the same thing in both."""
+    shared = {claims[k].source for k in left} & {claims[k].source for k in right}
+    if not shared:
+        return True
+    if equal is None:
+        return False
+    for source in shared:
+        mine = [claims[k] for k in left + right if claims[k].source == source]
+        if not all(equal(mine[0], other) for other in mine[1:]):
+            return False
+    return True
 
 
 def _clusters(group: list[Claim], equal) -> list[list[Claim]]:
@@ -200,7 +215,8 @@ def _figure_groups(corpus: Corpus) -> list[list[Claim]]:
     cfg = corpus.config.check("conflicts")
     claims = corpus.claims
     figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
-    return [g for block in _blocks(figs, ["story", "kind", "unit"]) for g in _groups(block, cfg)]
+    same = lambda a, b: agree(a, b, cfg)  # noqa: E731
+    return [g for block in _blocks(figs, ["story", "kind", "unit"]) for g in _groups(block, cfg, same)]
 
 
 def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
@@ -254,7 +270,7 @@ def _date_groups(corpus: Corpus) -> list[list[Claim]]:
     dates = claims[claims["claim_type"] == "date"].copy()
     dates["value"] = _date_values(dates["date"])
     dates = dates[dates["value"].notna()]
-    return [g for block in _blocks(dates, ["story"]) for g in _groups(block, cfg)]
+    return [g for block in _blocks(dates, ["story"]) for g in _groups(block, cfg, _same_date)]
 
 
 def date_conflicts(corpus: Corpus) -> pd.DataFrame:

@@ -1,0 +1,265 @@
+"""`--engine spark`: the per-story stages as a Spark job, the suites through GX's Spark datasource.
+
+Sources become a Spark DataFrame repartitioned by story (every cross-source check stays inside
+one story, so a partition holds whole stories); `mapInPandas` runs `auditor.prepare.prepare` on
+each partition and returns one pickled `Prepared` per story, which the driver combines in story
+order, so results do not depend on partitioning. Each suite then validates a Spark DataFrame of
+its candidate frame (row_id plus the columns the suite reads). pyspark is imported lazily: it is
+the optional extra `auditor[spark]`. See docs/spark.md.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import pickle
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .config import Config
+from .errors import ConfigError
+from .expect import Failure, _failures, _gx_context, _referenced_columns, build_suites, check_columns
+from .prepare import Prepared, _combine, prepare
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame as SparkDataFrame
+    from pyspark.sql import SparkSession
+
+ORDER = "_order"  # original row position: a partition is rebuilt in the driver's order
+CHUNK_SCHEMA = "chunk string, payload binary"
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
+LOCAL_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.sql.shuffle.partitions": "8",
+    "spark.sql.execution.arrow.pyspark.enabled": "false",
+    "spark.driver.memory": "2g",
+}
+
+
+def _require_pyspark() -> None:
+    """pyspark (with pyarrow, which mapInPandas needs) or a ConfigError (exit 2)."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError("--engine spark", "pyspark is not installed: pip install 'auditor[spark]'") from exc
+
+
+@lru_cache(maxsize=1)
+def spark_session() -> SparkSession:
+    """The active SparkSession, else one on the master spark-submit gave, else `local[*]` (stopped at exit)."""
+    _require_pyspark()
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    builder = SparkSession.builder.appName("auditor")
+    if not SparkConf().contains("spark.master"):  # not under spark-submit: a small local session
+        builder = builder.master("local[*]")
+        for key, value in LOCAL_CONF.items():
+            builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    atexit.register(session.stop)
+    return session
+
+
+# --------------------------------------------------------------------------- prepare
+
+
+def _string_rows(sources: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    """Rows of strings, None for missing values (never 'nan'), plus the original position."""
+    cells = [[None if _missing(v) else str(v) for v in sources[c].tolist()] for c in columns]
+    return [(*row, i) for i, row in enumerate(zip(*cells, strict=True))]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def _sources_frame(spark: SparkSession, sources: pd.DataFrame) -> SparkDataFrame:
+    """The audited sources as a Spark DataFrame with an explicit all-string schema."""
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    columns = list(sources.columns)
+    schema = StructType([StructField(c, StringType()) for c in columns] + [StructField(ORDER, LongType())])
+    return spark.createDataFrame(_string_rows(sources, columns), schema)
+
+
+def _rebuild(batches: Iterator[pd.DataFrame], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A partition's sources as the driver had them: same columns, dtypes and row order."""
+    frames = [b for b in batches if not b.empty]
+    if not frames:
+        return pd.DataFrame()
+    part = pd.concat(frames, ignore_index=True).sort_values(ORDER, kind="stable")
+    columns = {c: pd.Series([None if _missing(v) else v for v in part[c].tolist()], dtype=dtype)
+               for c, dtype in dtypes.items()}
+    return pd.DataFrame(columns)
+
+
+def _split(prepared: Prepared, story_of: dict[str, str]) -> dict[str, Prepared]:
+    """One Prepared per story of a partition (the partition's counts go to its first story)."""
+    stories = sorted(set(story_of.values()))
+    out = {}
+    for i, story in enumerate(stories):
+        sources = {s for s, st in story_of.items() if st == story}
+        out[story] = Prepared(
+            claims=prepared.claims[prepared.claims["story"] == story],
+            frames={k: f[f["story"] == story] for k, f in prepared.frames.items()},
+            metrics={s: m for s, m in prepared.metrics.items() if s in sources},
+            counts=dict(prepared.counts) if i == 0 else dict.fromkeys(prepared.counts, 0),
+        )
+    return out
+
+
+def _partition_job(config_bc: Any, frame_names: set[str], dtypes: dict[str, str]
+                   ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """The mapInPandas function: prepare a partition's stories, yield (story, pickled Prepared)."""
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        part = _rebuild(batches, dtypes)
+        if part.empty:
+            return
+        prepared = prepare(part, config_bc.value, frame_names)
+        story_of = dict(zip(part["source"], part["story"], strict=True))
+        chunks = _split(prepared, story_of)
+        yield pd.DataFrame({"chunk": list(chunks),
+                            "payload": [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in chunks.values()]})
+
+    return run
+
+
+def _align_empty(parts: list[Prepared]) -> list[Prepared]:
+    """Give empty frames the dtypes of a non-empty one, so concatenating does not turn columns to object."""
+    for name in parts[0].frames:
+        full = next((p.frames[name] for p in parts if not p.frames[name].empty), None)
+        if full is None:
+            continue
+        for p in parts:
+            frame = p.frames[name]
+            if frame.empty and list(frame.columns) == list(full.columns):
+                p.frames[name] = frame.astype(full.dtypes.to_dict())
+    return parts
+
+
+def prepare_all_spark(sources: pd.DataFrame, config: Config, frame_names: set[str],
+                      log: Callable[[str], None] = lambda _m: None) -> Prepared:
+    """Prepare every story on Spark (mapInPandas over sources repartitioned by story)."""
+    spark = spark_session()
+    audited = sources[sources["status"] == "audited"]
+    if audited.empty:
+        return prepare(sources, config, frame_names)
+    n_stories = audited["story"].nunique()
+    n_parts = max(1, min(n_stories, spark.sparkContext.defaultParallelism * 4))
+    log(f"spark: {len(audited)} sources, {n_stories} stories in {n_parts} partitions on {spark.sparkContext.master}")
+    config_bc = spark.sparkContext.broadcast(config)
+    dtypes = {c: str(t) for c, t in audited.dtypes.items()}
+    try:
+        job = _partition_job(config_bc, set(frame_names), dtypes)
+        rows = (_sources_frame(spark, audited).repartition(n_parts, "story")
+                .mapInPandas(job, CHUNK_SCHEMA).collect())
+    finally:
+        config_bc.unpersist()
+    parts = [pickle.loads(r["payload"]) for r in sorted(rows, key=lambda r: r["chunk"])]
+    return _combine(_align_empty(parts))
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def _condition_columns(condition: Any) -> list[str] | None:
+    """Columns a JSON row condition reads; None when it cannot be read (a string condition)."""
+    if condition is None:
+        return []
+    if not isinstance(condition, dict):
+        return None
+    cols = [condition["column"]["name"]] if isinstance(condition.get("column"), dict) else []
+    for sub in condition.get("conditions") or []:
+        inner = _condition_columns(sub)
+        if inner is None:
+            return None
+        cols.extend(inner)
+    return cols
+
+
+def _suite_columns(spec: dict, frame: pd.DataFrame) -> list[str]:
+    """row_id plus every column the suite's expectations and row conditions read (all scalars if unknown)."""
+    cols = ["row_id"]
+    for exp in spec["expectations"]:
+        kwargs = exp.get("kwargs", {})
+        in_condition = _condition_columns(kwargs.get("row_condition"))
+        if in_condition is None:
+            return ["row_id"] + [c for c in frame.columns if c != "row_id" and _spark_type(frame[c]) is not None]
+        cols.extend(_referenced_columns(kwargs) + in_condition)
+    return list(dict.fromkeys(c for c in cols if c in frame.columns))
+
+
+SPARK_TYPES = {"integer": "long", "floating": "double", "mixed-integer-float": "double", "boolean": "boolean",
+               "string": "string", "empty": "string"}
+
+
+def _spark_type(column: pd.Series) -> str | None:
+    """Spark type name for a pandas column (object columns by their values); None for lists and dicts."""
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "long"
+    if pd.api.types.is_float_dtype(dtype):
+        return "double"
+    return SPARK_TYPES.get(pd.api.types.infer_dtype(column, skipna=True))
+
+
+def _cell(value: Any, kind: str) -> Any:
+    """A Python value Spark accepts for the type; NaN and NA become null (pandas GX skips them too)."""
+    if _missing(value):
+        return None
+    return {"long": int, "double": float, "boolean": bool, "string": str}[kind](value)
+
+
+def _to_spark(spark: SparkSession, frame: pd.DataFrame, columns: list[str]) -> SparkDataFrame:
+    """The frame's columns as a Spark DataFrame with an explicit schema from the pandas dtypes."""
+    from pyspark.sql.types import _parse_datatype_string
+
+    kinds = {c: _spark_type(frame[c]) for c in columns}
+    unsupported = [c for c, k in kinds.items() if k is None]
+    if unsupported:
+        raise ConfigError("--engine spark", f"columns {unsupported} hold values Spark cannot validate")
+    schema = _parse_datatype_string(", ".join(f"`{c}` {k}" for c, k in kinds.items()))
+    cells = [[_cell(v, kinds[c]) for v in frame[c].tolist()] for c in columns]
+    return spark.createDataFrame(list(zip(*cells, strict=True)), schema)
+
+
+@lru_cache(maxsize=1)
+def _spark_batch_definition() -> Any:
+    """The one Spark batch definition every candidate frame is validated through."""
+    source = _gx_context().data_sources.add_spark("auditor_spark", persist=True)
+    return source.add_dataframe_asset("candidates").add_batch_definition_whole_dataframe("all")
+
+
+def validate_spark(config: Config, frames: dict[str, pd.DataFrame]) -> list[Failure]:
+    """Validate each suite once over its candidate frame, as a Spark DataFrame; return the failures."""
+    check_columns(config, frames)
+    suites = build_suites(config)
+    spark = spark_session()
+    batch_def = _spark_batch_definition()
+    failures: list[Failure] = []
+    for name, suite in suites.items():
+        spec = config.suites[name]
+        frame = frames[spec["meta"]["frame"]]
+        if frame.empty:
+            continue
+        sdf = _to_spark(spark, frame, _suite_columns(spec, frame))
+        try:
+            result = batch_def.get_batch(batch_parameters={"dataframe": sdf}).validate(suite, result_format=RESULT_FORMAT)
+        finally:
+            sdf.unpersist()
+        for failure in _failures(config, name, spec, result):
+            failure.row_ids.sort()  # Spark gives no row order; pandas gives row_id order
+            failures.append(failure)
+    return failures
