@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import atexit
 import math
+import os
 import pickle
+import sys
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,8 @@ CHUNK_SCHEMA = "chunk string, payload binary"
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.log.level": "ERROR",
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
     "spark.driver.memory": "2g",
@@ -60,6 +64,7 @@ def spark_session() -> SparkSession:
         return active
     builder = SparkSession.builder.appName("auditor")
     if not SparkConf().contains("spark.master"):  # not under spark-submit: a small local session
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers run this interpreter (its venv)
         builder = builder.master("local[*]")
         for key, value in LOCAL_CONF.items():
             builder = builder.config(key, value)

@@ -1,18 +1,21 @@
 """Story grouping by content, for `--stories auto`: a flat folder of articles -> one label per story.
 
 Each article becomes a set of features: named entities (capitalized words and runs of them, such as
-"Kestrel City" or "Oscar Eriksen"), figures normalized to three significant digits ("$6.6 million" and
-"USD 6 600 000" give the same feature) and the content words of its title and lead. Features are
-weighted by inverse document frequency; features found in too many articles (generic words, common
-first names, big cities) are dropped, and the rest form an inverted index. Walking the index gives
-the candidate pairs and their cosine similarity at once, so no article is ever compared with an article
-it shares no rare feature with: the cost is near linear (sum of squared posting lengths, bounded by
-`max_df` times the number of features). Candidates are refined with a rapidfuzz comparison of titles
-and leads, then merged by average linkage: two groups join only when their mean pairwise similarity
-(missing pairs count as zero) reaches the threshold, which stops one stray link from chaining stories.
+"Kestrel City" or "Oscar Eriksen"), content words of its title and lead, figures normalized to three
+significant digits ("$6.6 million" and "USD 6 600 000" agree) and day-month dates ("21 January").
+Features are weighted by inverse document frequency (figures and dates count 1.5x: they tell a story
+from a follow-up about the same people); features found in more than `max_df` articles are dropped.
 
-Labels are `<prefix>/<first source id of the group>` (source ids sorted as strings): deterministic and
-stable when unrelated articles are added. Skipped rows keep their story.
+Blocking: an inverted index on the rare names and words yields the candidate pairs and their cosine
+similarity in one pass, so an article is only ever compared with articles sharing a rare feature; the
+cost is the sum of squared posting lengths (bounded by max_df x the number of features), near linear.
+Gray-zone pairs whose titles are near-identical (rapidfuzz token_sort_ratio) are lifted to the
+threshold. Groups are then merged by average linkage: two groups join only when their mean pairwise
+similarity (a pair that is no candidate counts as zero) reaches the threshold, so one stray link
+cannot chain two stories together.
+
+Labels are `<prefix>/<smallest source id of the group>`: deterministic, and stable when unrelated
+articles are added. Skipped rows keep their story.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -104,28 +108,34 @@ def _weights(docs: list[set[str]], max_df: int) -> list[dict[str, float]]:
     return out
 
 
-def candidate_similarities(weights: list[dict[str, float]]) -> dict[tuple[int, int], float]:
-    """Cosine similarity of every pair sharing a rare name or word (inverted index; no all-pairs loop).
+def candidate_similarities(weights: list[dict[str, float]], floor: float = 0.0) -> dict[tuple[int, int], float]:
+    """Cosine similarity (>= floor) of every pair sharing a rare name or word, through an inverted index.
 
-    Figures and dates are too common across a big corpus to block on ("21 January" recurs every
-    year), so they only add to the similarity of pairs already found through names and words.
+    Document at a time, so only the kept pairs are ever stored. Figures and dates are too common in a
+    big corpus to block on ("21 January" recurs every year): they only add to pairs found otherwise.
     """
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
     facts: list[dict[str, float]] = []
     for i, w in enumerate(weights):
         facts.append({f: x for f, x in w.items() if f[0] in FACT_MARKS})
         for f, x in w.items():
             if f[0] not in FACT_MARKS:
-                postings[f].append((i, x))
-    sims: dict[tuple[int, int], float] = defaultdict(float)
-    for plist in postings.values():
-        for a in range(len(plist)):
-            i, xi = plist[a]
-            for j, xj in plist[a + 1:]:
-                sims[(i, j)] += xi * xj
-    for (i, j) in sims:
-        fi, fj = (facts[i], facts[j]) if len(facts[i]) <= len(facts[j]) else (facts[j], facts[i])
-        sims[(i, j)] += sum(x * fj[f] for f, x in fi.items() if f in fj)
+                ids, xs = postings[f]
+                ids.append(i)
+                xs.append(x)
+    sims: dict[tuple[int, int], float] = {}
+    for i, w in enumerate(weights):
+        acc: dict[int, float] = defaultdict(float)
+        for f, x in w.items():
+            if f[0] not in FACT_MARKS:
+                ids, xs = postings[f]
+                for k in range(bisect_right(ids, i), len(ids)):
+                    acc[ids[k]] += x * xs[k]
+        for j, dot in acc.items():
+            fi, fj = (facts[i], facts[j]) if len(facts[i]) <= len(facts[j]) else (facts[j], facts[i])
+            dot += sum(x * fj[f] for f, x in fi.items() if f in fj)
+            if dot >= floor:
+                sims[(i, j)] = dot
     return sims
 
 
@@ -188,7 +198,7 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None, thresh
     titles = titles or [None] * len(texts)
     docs = [features(t, h) for t, h in zip(texts, titles, strict=True)]
     max_df = max_df or max(MAX_DF, len(texts) // 200)
-    sims = candidate_similarities(_weights(docs, max_df))
+    sims = candidate_similarities(_weights(docs, max_df), threshold * GRAY_ZONE)
     heads = [(h or t[:120]).lower() for t, h in zip(texts, titles, strict=True)]
     return average_linkage(len(texts), _refine(sims, heads, threshold), threshold)
 
@@ -200,6 +210,7 @@ def assign_stories(sources: pd.DataFrame, prefix: str = "auto", threshold: float
     """
     labels = sources["story"].copy()
     audited = sources[sources["status"] == "audited"]
+    audited = audited.iloc[np.argsort(audited["source"].astype(str).to_numpy(), kind="stable")]
     if audited.empty:
         return labels
     titles = [t if isinstance(t, str) else None for t in audited["title"]]
