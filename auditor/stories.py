@@ -46,11 +46,20 @@ STOPWORDS = frozenset(
     "their them then there these they this those through under until very were what when where which while will "
     "with would your said says according year years month week told since last first".split()
 )
+CONNECTORS = ("of", "for", "and", "de")
+STARTERS = frozenset(
+    "the a an in on at by for from to of and but or as it its he she they we you i this that these those there here "
+    "his her their our my when while after before since if although though because however meanwhile also yet so "
+    "then now today yesterday officials critics analysts experts investors shares users residents lawmakers "
+    "supporters opponents several some many most all both each one two three under over according despite".split()
+)
+SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*|[-•*\"“]\s*)$")
 LEAD_CHARS = 400
 DEFAULT_THRESHOLD = 0.35
 MAX_DF = 50  # features in more articles than this (or 0.5% of them) are too common to tell stories apart
 GRAY_ZONE = 0.5  # pairs below threshold * GRAY_ZONE are dropped; above it they count in group averages
 TITLE_MATCH = 92  # rapidfuzz token_sort_ratio of two titles that makes them the same headline
+BACKGROUND = 50  # see _idf
 FACT_MARKS = "#@"  # feature prefixes of figures and dates
 FACT_WEIGHT = 1.5  # figures and dates: the facts that tell one story from a follow-up about the same people
 
@@ -76,13 +85,24 @@ def _dates(text: str) -> Iterable[str]:
 
 
 def _entities(text: str) -> Iterable[str]:
-    """Capitalized words and multi-word names, lower-cased (a run yields its words and the whole run)."""
+    """Capitalized words and multi-word names, lower-cased (a run yields its words and the whole run).
+
+    A run's first word is dropped when it only wears a capital for starting a sentence ("The",
+    "Critics"): a common starter, or a word the article also writes in lower case.
+    """
+    lower = None
     for m in ENTITY_RUN.finditer(text):
-        run = m.group().lower()
-        words = run.split()
-        yield from words
+        words = m.group().lower().split()
+        if SENTENCE_START.search(text, max(0, m.start() - 3), m.start()) or m.start() == 0:
+            if lower is None:
+                lower = set(WORD.findall(text))
+            while words and (words[0] in STARTERS or words[0] in lower):
+                words = words[1:]
+                while words and words[0] in CONNECTORS:
+                    words = words[1:]
+        yield from (w for w in words if w not in CONNECTORS)
         if len(words) > 1:
-            yield run
+            yield " ".join(words)
 
 
 def _lead(text: str, title: str | None) -> str:
@@ -96,13 +116,22 @@ def features(text: str, title: str | None = None) -> set[str]:
     return feats
 
 
+def _idf(feature: str, df: int, n: int) -> float:
+    """Inverse document frequency; names, figures and dates count as rare in a background of at least
+    BACKGROUND articles, so that a handful of articles can still be grouped (two articles sharing a
+    name and a figure are one story), while plain words need a real corpus to tell them apart."""
+    if feature[0] == "w":
+        return math.log(n / df)
+    return math.log(max(n, BACKGROUND) / df) * (FACT_WEIGHT if feature[0] in FACT_MARKS else 1.0)
+
+
 def _weights(docs: list[set[str]], max_df: int) -> list[dict[str, float]]:
     """IDF weights of each document's informative features, L2-normalized (df 2..max_df only)."""
     df = Counter(f for d in docs for f in d)
     n = len(docs)
     out = []
     for d in docs:
-        w = {f: math.log(n / df[f]) * (FACT_WEIGHT if f[0] in FACT_MARKS else 1.0) for f in d if 2 <= df[f] <= max_df}
+        w = {f: _idf(f, df[f], n) for f in d if 2 <= df[f] <= max_df}
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
         out.append({f: x / norm for f, x in w.items()})
     return out

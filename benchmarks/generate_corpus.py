@@ -955,6 +955,8 @@ class Generator:
         plan = story.plan[i]
         paras = self._head(story, i, v, outlet) + self._pack(self._body(story, i, v, plan), outlet.per_para)
         facts = {f: v[key] for f, key in FIG_KEYS.items() if key in v} | {"date": v["D"], "count": v["C_num"]}
+        if "Q_num" in v:
+            facts["qty"] = v["Q_num"]
         art = Article(sid, paras, outlet.sep, facts)
         labels = self._fact_labels(story, i, v, sid)
         labels += self._negatives(story, i, art, v, sid)

@@ -85,3 +85,34 @@ def test_an_expectation_that_raises_inside_gx_exits_2(tmp_path, capsys):
     assert code == 2, err
     assert "unbalanced_punctuation.json" in err and "broken_regex" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_baseline_accepts_a_run_and_a_new_finding_fails_it(tmp_path, capsys):
+    story = tmp_path / "story"
+    shutil.copytree(ROOT / "seeds", story)
+    first = tmp_path / "first"
+    assert main(["audit", str(story), "--out", str(first), "--format", "json", "--fail-on", "info"]) == 1
+    baseline = tmp_path / "baseline.json"
+    assert main(["baseline", str(first / "findings.json"), "--out", str(baseline)]) == 0
+    again = tmp_path / "again"
+    assert main(["audit", str(story), "--out", str(again), "--format", "json", "--fail-on", "info",
+                 "--baseline", str(baseline)]) == 0
+    doc = json.loads((again / "findings.json").read_text(encoding="utf-8"))
+    assert doc["findings"] and all(f["suppressed"] for f in doc["findings"])
+    target = story / "002_5a82331feb5ebb93.txt"
+    target.write_text(target.read_text(encoding="utf-8") + "\nThe the company declined to comment.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["audit", str(story), "--out", str(tmp_path / "third"), "--format", "json", "--fail-on", "info",
+                 "--baseline", str(baseline)]) == 1
+    assert "repeated_word" in capsys.readouterr().out
+
+
+def test_history_shows_recorded_runs(tmp_path, capsys):
+    db = tmp_path / "h.sqlite"
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "r"), "--format", "json", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["history", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "001_f3a0a87b8cbc2b14" in out and "004_e7018128cba81592" in out
+    dated = [p.name for p in (tmp_path / "r").iterdir()]
+    assert "latest" in dated and len(dated) == 2, dated  # a dated run folder beside latest/

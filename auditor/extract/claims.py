@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -33,8 +34,13 @@ STOPWORDS = frozenset(
     "said says say according who million billion thousand trillion percent cent bn".split()
 )
 WINDOW_WORDS = 8
+# Cheap pre-checks: a sentence without any of these holds no figure (or no date) worth parsing.
+FIGURE_HINT = re.compile(r"\d|\b(?:million|billion|trillion|thousand|lakh|crore|dozen)\b", re.IGNORECASE)
+DATE_HINT = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+                       r"today|yesterday|tomorrow)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem: advertisers/advertising -> advertis, settled/settlement -> settl."""
     w = word.lower().strip("’'-")
@@ -128,9 +134,9 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
                                                         s["start"][keep], s["line"][keep], s["text"][keep],
                                                         strict=True):
         base = {"row_id": row_id, "source": source, "story": story}
-        dates = extract_dates(text, published.get(source))
+        dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
         years = bare_years(text, dates)
-        for f in extract_figures(text):
+        for f in extract_figures(text) if FIGURE_HINT.search(text) else []:
             rows.append(base | _figure_row(f, text, start) | {"years": fact_year(text, f.start, years)})
         for d in dates:
             if not _is_dateline(d, text, line, published.get(source)):

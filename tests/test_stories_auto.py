@@ -1,0 +1,99 @@
+"""--stories auto: grouping a flat folder of articles into stories by content."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from auditor.ingest import Source, _finish, sources_frame
+from auditor.stories import adjusted_rand_index, assign_stories
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_corpus", ROOT / "benchmarks" / "generate_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _frame(texts: dict[str, str]) -> pd.DataFrame:
+    return sources_frame([_finish(Source(source=sid, story="flat", path=f"{sid}.txt", text=text))
+                          for sid, text in texts.items()])
+
+
+def _flat(stories: int, seed: int, follow_rate: float) -> tuple[pd.DataFrame, dict[str, str]]:
+    corpus = _generator().generate(stories, seed=seed, flat=True, follow_rate=follow_rate)
+    texts = {a.source: a.text for arts in corpus.stories.values() for a in arts}
+    truth = {a.source: story for story, arts in corpus.stories.items() for a in arts}
+    return _frame(dict(sorted(texts.items()))), truth
+
+
+@pytest.fixture(scope="module")
+def flat():
+    return _flat(60, seed=11, follow_rate=0.1)
+
+
+def test_generated_stories_are_recovered(flat):
+    sources, truth = flat
+    labels = assign_stories(sources)
+    assert adjusted_rand_index([truth[s] for s in sources["source"]], labels) >= 0.95
+
+
+def test_labels_are_deterministic_stable_and_named_by_first_source(flat):
+    sources, _ = flat
+    labels = assign_stories(sources)
+    shuffled = sources.sample(frac=1.0, random_state=3)
+    assert assign_stories(shuffled).loc[sources.index].tolist() == labels.tolist()
+    for label, members in sources.groupby(labels)["source"]:
+        assert label == f"auto/{min(members)}"
+    assert assign_stories(sources, prefix="x").str.startswith("x/").all()
+
+
+def test_stories_sharing_only_generic_words_stay_apart():
+    sources, truth = _flat(40, seed=4, follow_rate=0.0)
+    labels = assign_stories(sources)
+    mixed = [g for g, members in sources.groupby(labels)["source"] if len({truth[m] for m in members}) > 1]
+    assert not mixed
+
+
+GENERIC = ("The company said it would appeal the decision. Analysts said the outcome would be closely watched "
+           "across the industry. Critics said the move raised fresh questions about oversight. ")
+
+
+def test_same_template_different_facts_are_different_stories():
+    texts = {}
+    for n, (org, amount, day) in enumerate([("Kestrel Labs", "$4.2 million", "March 3, 2025"),
+                                            ("Norvale Foods", "€9.1 million", "June 5, 2024"),
+                                            ("Halden Motors", "£7.5 million", "October 9, 2023")]):
+        for outlet in range(3):
+            lead = f"{org} was fined {amount} by the regulator on {day}, officials said."
+            texts[f"s{n}_{outlet}"] = f"Regulator fines {org}\n{lead}\n{GENERIC * (outlet + 1)}"
+    texts["lone"] = f"Weather update\n{GENERIC}"
+    frame = _frame(texts)
+    label_of = dict(zip(frame["source"], assign_stories(frame), strict=True))
+    assert len(set(label_of.values())) == 4
+    for n in range(3):
+        assert {label_of[f"s{n}_{outlet}"] for outlet in range(3)} == {f"auto/s{n}_0"}
+
+
+def test_skipped_rows_keep_their_story():
+    frame = _frame({"a": "Kestrel Labs fined\nKestrel Labs was fined $4.2 million on March 3, 2025.\n",
+                    "b": "Kestrel Labs penalty\nThe regulator fined Kestrel Labs $4.2 million on March 3, 2025.\n"})
+    frame.loc[len(frame)] = {"source": "bad", "story": "inbox", "path": "bad.pdf", "status": "skipped",
+                             "reason": "unsupported file type .pdf", "text": ""}
+    labels = assign_stories(frame)
+    assert labels.iloc[-1] == "inbox"
+    assert labels.iloc[0] == labels.iloc[1] == "auto/a"
+
+
+def test_adjusted_rand_index():
+    assert adjusted_rand_index("aabb", "xxyy") == 1.0
+    assert adjusted_rand_index("aabbcc", "xyzxyz") < 0.0
+    assert abs(adjusted_rand_index([1, 1, 1, 2, 2, 2], [1, 1, 2, 2, 3, 3]) - 0.2424) < 1e-3
