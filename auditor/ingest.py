@@ -80,13 +80,13 @@ def _skip(source: str, story: str, path: Path, reason: str) -> Source:
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
     """Decode file bytes: (text, None) or (None, reason). Handles BOMs, UTF-16, legacy encodings."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), None
-            except UnicodeDecodeError:
-                return None, f"undecodable {enc} text"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # a trailing odd byte (a truncated file) is dropped
+            return data[:len(data) - len(data) % 2].decode("utf-16"), None
+        except UnicodeDecodeError:
+            return None, "undecodable utf-16 text"
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]  # then decoded as UTF-8, or as legacy text if it is not
     head = data[:SNIFF_BYTES]
     if b"\x00" in head:
         utf16 = _utf16_without_bom(data)

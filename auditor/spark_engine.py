@@ -15,6 +15,7 @@ import math
 import os
 import pickle
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -36,11 +37,21 @@ RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": [
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
-    "spark.log.level": "ERROR",
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
-    "spark.driver.memory": "2g",
 }
+LOG4J = """rootLogger.level = warn
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+logger.native.name = org.apache.hadoop.util.NativeCodeLoader
+logger.native.level = error
+logger.utils.name = org.apache.spark.util.Utils
+logger.utils.level = error
+"""
 
 
 def _require_pyspark() -> None:
@@ -52,26 +63,45 @@ def _require_pyspark() -> None:
         raise ConfigError("--engine spark", "pyspark is not installed: pip install 'auditor[spark]'") from exc
 
 
-@lru_cache(maxsize=1)
 def spark_session() -> SparkSession:
-    """The active SparkSession, else one on the master spark-submit gave, else `local[*]` (stopped at exit)."""
+    """The running SparkSession (spark-submit, a notebook, a test), else a new one (see `_new_session`)."""
     _require_pyspark()
-    from pyspark import SparkConf
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    if SparkContext._active_spark_context is not None:  # running, but not active in this thread
+        return SparkSession.builder.getOrCreate()
+    return _new_session()
+
+
+def _new_session() -> SparkSession:
+    """On the master spark-submit gave, else a small quiet `local[*]`; stopped when the interpreter exits."""
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
     builder = SparkSession.builder.appName("auditor")
-    if not SparkConf().contains("spark.master"):  # not under spark-submit: a small local session
+    if not SparkConf().contains("spark.master"):  # not under spark-submit
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers run this interpreter (its venv)
-        builder = builder.master("local[*]")
+        builder = builder.master("local[*]").config("spark.driver.extraJavaOptions",
+                                                    f"-Dlog4j2.configurationFile=file:{_quiet_log4j()}")
         for key, value in LOCAL_CONF.items():
             builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     atexit.register(session.stop)
     return session
+
+
+def _quiet_log4j() -> str:
+    """A log4j2 file for the local JVM: warnings only while it starts (no banner), errors after."""
+    fd, path = tempfile.mkstemp(prefix="auditor-log4j2-", suffix=".properties")
+    with os.fdopen(fd, "w") as f:
+        f.write(LOG4J)
+    atexit.register(os.unlink, path)
+    return path
 
 
 # --------------------------------------------------------------------------- prepare
@@ -261,7 +291,8 @@ def validate_spark(config: Config, frames: dict[str, pd.DataFrame]) -> list[Fail
             continue
         sdf = _to_spark(spark, frame, _suite_columns(spec, frame))
         try:
-            result = batch_def.get_batch(batch_parameters={"dataframe": sdf}).validate(suite, result_format=RESULT_FORMAT)
+            batch = batch_def.get_batch(batch_parameters={"dataframe": sdf})
+            result = batch.validate(suite, result_format=RESULT_FORMAT)
         finally:
             sdf.unpersist()
         for failure in _failures(config, name, spec, result):

@@ -53,7 +53,7 @@ STARTERS = frozenset(
     "then now today yesterday officials critics analysts experts investors shares users residents lawmakers "
     "supporters opponents several some many most all both each one two three under over according despite".split()
 )
-SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*|[-•*\"“]\s*)$")
+STARTS = frozenset({". ", "! ", "? ", "- ", "• ", "* ", "\" ", "” ", ": "})
 LEAD_CHARS = 400
 DEFAULT_THRESHOLD = 0.35
 MAX_DF = 50  # features in more articles than this (or 0.5% of them) are too common to tell stories apart
@@ -93,7 +93,7 @@ def _entities(text: str) -> Iterable[str]:
     lower = None
     for m in ENTITY_RUN.finditer(text):
         words = m.group().lower().split()
-        if SENTENCE_START.search(text, max(0, m.start() - 3), m.start()) or m.start() == 0:
+        if m.start() == 0 or text[m.start() - 1] in "\n\"“(" or text[max(0, m.start() - 2):m.start()] in STARTS:
             if lower is None:
                 lower = set(WORD.findall(text))
             while words and (words[0] in STARTERS or words[0] in lower):

@@ -65,7 +65,11 @@ def alignment(a: Claim, b: Claim, cfg: dict) -> float:
         return 0.0
     noun = fuzz.token_set_ratio(a.noun, b.noun) / 100 if a.noun and b.noun else 0.5
     year = 1.0 if a.year and a.year == b.year else (-1.0 if bool(a.year) != bool(b.year) else 0.0)
-    return 0.6 * _overlap(a.context, b.context) + 0.25 * noun + 0.15 * year
+    base = -1.0 if bool(a.base) != bool(b.base) else 0.0
+    # most sources agree: an equal (or merely rounded) value is evidence of the same fact
+    same_value = 1.0 if a.value == b.value or (a.precision and classify(a, b) == "precision") else 0.0
+    return (0.6 * _overlap(a.context, b.context) + 0.25 * noun + 0.15 * year + 0.1 * base
+            + float(cfg.get("same_value_bonus", 0.15)) * same_value)
 
 
 def agree(a: Claim, b: Claim, cfg: dict) -> bool:

@@ -145,17 +145,28 @@ def _story_match(o: Occurrence, slots: dict[str, Slots], defined: dict[str, tupl
     return None
 
 
+def _word_before(o: Occurrence) -> str:
+    m = re.search(r"([^\W_][\w’'-]*)[ \t]+$", o.sentence[: o.start - o.sent_start])
+    return m.group(1).lower() if m else ""
+
+
 def _lexicon_margin(o: Occurrence, pairs: list[dict]) -> tuple[str | None, int]:
+    """(the other term, context hits of its meaning minus the written term's), best pair first.
+
+    `contexts` words count anywhere in the sentence; `before` words (right before the term, as in
+    "will effect", "the affect") count double.
+    """
     words = {stem(w) for w in WORD.findall(o.sentence)}
+    previous = _word_before(o)
     best: tuple[str | None, int] = (None, 0)
     for pair in pairs:
         terms = pair["terms"]
         if o.term not in terms:
             continue
         other = terms[1] if o.term == terms[0] else terms[0]
-        ctx = pair["contexts"]
-        own = len(words & {stem(w) for w in ctx.get(o.term, [])})
-        alt = len(words & {stem(w) for w in ctx.get(other, [])})
+        ctx, before = pair.get("contexts", {}), pair.get("before", {})
+        own = len(words & {stem(w) for w in ctx.get(o.term, [])}) + 2 * (previous in before.get(o.term, []))
+        alt = len(words & {stem(w) for w in ctx.get(other, [])}) + 2 * (previous in before.get(other, []))
         if alt - own > best[1]:
             best = (other, alt - own)
     return best
