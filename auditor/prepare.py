@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -92,6 +93,20 @@ def prepare_all(sources: pd.DataFrame, config: Config, frame_names: set[str], jo
     parts = chunks(audited, jobs * 4)
     log(f"prepare: {len(parts)} chunks of whole stories on {jobs} worker processes")
     context = multiprocessing.get_context("fork")
+    results = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = list(pool.map(_worker, [(part, config, frame_names) for part in parts]))
+        for done, result in enumerate(pool.map(_worker, [(part, config, frame_names) for part in parts]), 1):
+            results.append(result)
+            progress(done, len(parts))
     return _combine(results)
+
+
+def progress(done: int, total: int) -> None:
+    """A progress bar on a terminal (stderr); nothing in CI or when redirected (stage lines say enough)."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    print(f"\r[auditor] prepare [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end,
+          file=sys.stderr, flush=True)
