@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ORDER = "_order"  # original row position: a partition is rebuilt in the driver's order
 CHUNK_SCHEMA = "chunk string, payload binary"
+ROWS_PER_PARTITION = 100_000  # candidate rows per partition when validating
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
@@ -183,14 +184,14 @@ def _align_empty(parts: list[Prepared]) -> list[Prepared]:
 
 
 def prepare_all_spark(sources: pd.DataFrame, config: Config, frame_names: set[str],
-                      log: Callable[[str], None] = lambda _m: None) -> Prepared:
+                      log: Callable[[str], None] = lambda _m: None, partitions: int | None = None) -> Prepared:
     """Prepare every story on Spark (mapInPandas over sources repartitioned by story)."""
     spark = spark_session()
     audited = sources[sources["status"] == "audited"]
     if audited.empty:
         return prepare(sources, config, frame_names)
     n_stories = audited["story"].nunique()
-    n_parts = max(1, min(n_stories, spark.sparkContext.defaultParallelism * 4))
+    n_parts = partitions or max(1, min(n_stories, spark.sparkContext.defaultParallelism * 4))
     log(f"spark: {len(audited)} sources, {n_stories} stories in {n_parts} partitions on {spark.sparkContext.master}")
     config_bc = spark.sparkContext.broadcast(config)
     dtypes = {c: str(t) for c, t in audited.dtypes.items()}
@@ -267,7 +268,8 @@ def _to_spark(spark: SparkSession, frame: pd.DataFrame, columns: list[str]) -> S
         raise ConfigError("--engine spark", f"columns {unsupported} hold values Spark cannot validate")
     schema = _parse_datatype_string(", ".join(f"`{c}` {k}" for c, k in kinds.items()))
     cells = [[_cell(v, kinds[c]) for v in frame[c].tolist()] for c in columns]
-    return spark.createDataFrame(list(zip(*cells, strict=True)), schema)
+    sdf = spark.createDataFrame(list(zip(*cells, strict=True)), schema)
+    return sdf.coalesce(math.ceil(len(frame) / ROWS_PER_PARTITION))  # fewer tasks for GX's many small jobs
 
 
 @lru_cache(maxsize=1)

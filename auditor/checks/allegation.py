@@ -23,7 +23,7 @@ class Language:
     cues: re.Pattern
     hedges: re.Pattern
     context: re.Pattern
-    wrongdoing: list[re.Pattern]
+    wrongdoing: re.Pattern
 
     @classmethod
     def from_lexicon(cls, lex: dict) -> Language:
@@ -31,9 +31,10 @@ class Language:
             alts = "|".join(re.escape(w) for w in sorted(items or ["\x00"], key=len, reverse=True))
             return re.compile(r"(?<![\w])(?:" + alts + ")", re.IGNORECASE)
 
+        patterns = (lex.get("wrongdoing", {}) or {}).get("patterns", []) or ["(?!x)x"]
         return cls(words(lex.get("attribution_cues", [])), words(lex.get("hedges", [])),
                    words(lex.get("allegation_context", [])),
-                   [re.compile(p, re.IGNORECASE) for p in (lex.get("wrongdoing", {}) or {}).get("patterns", [])])
+                   re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
 
 
 def language(corpus: Corpus) -> Language:
@@ -60,7 +61,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
                                                 strict=True):
         before = previous[2] if previous[:2] == (source, para) else ""
         previous = (source, para, text)
-        match = next((m for p in lang.wrongdoing for m in [p.search(text)] if m), None)
+        match = lang.wrongdoing.search(text)
         if not match:
             continue
         window = f"{before} {text}"

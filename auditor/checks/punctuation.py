@@ -74,10 +74,10 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     limit = int(corpus.config.check("unbalanced_punctuation").get("max_evidence_chars", 80))
     p = corpus.paragraphs
     rows = []
-    texts = p["text"].tolist()
-    for k, (source, story, start) in enumerate(zip(p["source"], p["story"], p["start"], strict=True)):
+    texts, sources = p["text"].tolist(), p["source"].tolist()
+    for k, (source, story, start) in enumerate(zip(sources, p["story"].tolist(), p["start"].tolist(), strict=True)):
         text = texts[k]
-        nxt = texts[k + 1] if k + 1 < len(texts) and p["source"].iat[k + 1] == source else ""
+        nxt = texts[k + 1] if k + 1 < len(texts) and sources[k + 1] == source else ""
         for offset, mark, problem in scan(text):
             end = _evidence_end(text, offset, limit) if problem == "unclosed" else offset + 1
             s = max(0, offset - 30) if problem == "unopened" else offset
