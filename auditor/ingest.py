@@ -171,7 +171,8 @@ def _mojibake_tables() -> tuple[dict[str, int], re.Pattern[str]]:
         byte_of[bytes([b]).decode("cp1252", errors="replace")] = b
     byte_of.pop("\ufffd", None)
     cont = "".join(re.escape(c) for c, b in byte_of.items() if 0x80 <= b < 0xC0)
-    pattern = re.compile(f"[\u00c2\u00c3\u00c5\u00c6\u00cb][{cont}]|\u00e2[{cont}]{{2}}|\u00e2\u20ac(?![{cont}])")
+    # leads: Â Ã (Latin-1 symbols and letters), â (punctuation, €, ™); rarer leads are left alone
+    pattern = re.compile(f"[\u00c2\u00c3][{cont}]|\u00e2[{cont}]{{2}}|\u00e2\u20ac(?![{cont}])")
     return byte_of, pattern
 
 

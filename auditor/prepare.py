@@ -62,12 +62,22 @@ def chunks(sources: pd.DataFrame, n: int) -> list[pd.DataFrame]:
     return [sources[sources["story"].isin(set(b))] for b in bins if b]
 
 
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate, skipping empty frames (an empty frame would turn typed columns into object)."""
+    filled = [f for f in frames if not f.empty]
+    return pd.concat(filled, ignore_index=True) if filled else frames[0].reset_index(drop=True)
+
+
 def _combine(parts: list[Prepared]) -> Prepared:
-    claims = pd.concat([p.claims for p in parts], ignore_index=True)
+    offset = 0
+    for p in parts:  # sentence row ids are numbered per chunk: make them unique in the run
+        p.claims = p.claims.assign(row_id=p.claims["row_id"] + offset)
+        offset += p.counts.get("sentences", 0)
+    claims = _concat([p.claims for p in parts])
     claims["claim_id"] = range(len(claims))
     frames = {}
     for name in parts[0].frames:
-        frame = pd.concat([p.frames[name] for p in parts], ignore_index=True)
+        frame = _concat([p.frames[name] for p in parts])
         frame["row_id"] = range(len(frame))
         frames[name] = frame
     metrics = {k: v for p in parts for k, v in p.metrics.items()}

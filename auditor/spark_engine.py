@@ -2,8 +2,8 @@
 
 Sources become a Spark DataFrame repartitioned by story (every cross-source check stays inside
 one story, so a partition holds whole stories); `mapInPandas` runs `auditor.prepare.prepare` on
-each partition and returns one pickled `Prepared` per story, which the driver combines in story
-order, so results do not depend on partitioning. Each suite then validates a Spark DataFrame of
+each partition and returns its pickled `Prepared`; the driver combines them and puts the rows in
+story order, so results do not depend on partitioning. Each suite then validates a Spark DataFrame of
 its candidate frame (row_id plus the columns the suite reads). pyspark is imported lazily: it is
 the optional extra `auditor[spark]`. See docs/spark.md.
 """
@@ -14,8 +14,10 @@ import atexit
 import math
 import os
 import pickle
+import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -34,12 +36,10 @@ if TYPE_CHECKING:  # pragma: no cover
 ORDER = "_order"  # original row position: a partition is rebuilt in the driver's order
 CHUNK_SCHEMA = "chunk string, payload binary"
 ROWS_PER_PARTITION = 100_000  # candidate rows per partition when validating
-RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "8",
-    "spark.sql.execution.arrow.pyspark.enabled": "false",
 }
 LOG4J = """rootLogger.level = warn
 rootLogger.appenderRef.stderr.ref = console
@@ -80,20 +80,27 @@ def spark_session() -> SparkSession:
 
 def _new_session() -> SparkSession:
     """On the master spark-submit gave, else a small quiet `local[*]`; stopped when the interpreter exits."""
-    from pyspark import SparkConf
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("auditor")
-    if not SparkConf().contains("spark.master"):  # not under spark-submit
+    if not _submitted():
+        if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+            raise ConfigError("--engine spark", "Java is not installed: Spark needs a JDK (17 or 21) on PATH")
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers run this interpreter (its venv)
         builder = builder.master("local[*]").config("spark.driver.extraJavaOptions",
                                                     f"-Dlog4j2.configurationFile=file:{_quiet_log4j()}")
         for key, value in LOCAL_CONF.items():
             builder = builder.config(key, value)
     session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    if not _submitted():
+        session.sparkContext.setLogLevel("ERROR")
     atexit.register(session.stop)
     return session
+
+
+def _submitted() -> bool:
+    """Under spark-submit (its JVM is running: pyspark connects to it) or told a master by PYSPARK_SUBMIT_ARGS."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ or "--master" in os.environ.get("PYSPARK_SUBMIT_ARGS", "")
 
 
 def _quiet_log4j() -> str:
@@ -138,34 +145,17 @@ def _rebuild(batches: Iterator[pd.DataFrame], dtypes: dict[str, str]) -> pd.Data
     return pd.DataFrame(columns)
 
 
-def _split(prepared: Prepared, story_of: dict[str, str]) -> dict[str, Prepared]:
-    """One Prepared per story of a partition (the partition's counts go to its first story)."""
-    stories = sorted(set(story_of.values()))
-    out = {}
-    for i, story in enumerate(stories):
-        sources = {s for s, st in story_of.items() if st == story}
-        out[story] = Prepared(
-            claims=prepared.claims[prepared.claims["story"] == story],
-            frames={k: f[f["story"] == story] for k, f in prepared.frames.items()},
-            metrics={s: m for s, m in prepared.metrics.items() if s in sources},
-            counts=dict(prepared.counts) if i == 0 else dict.fromkeys(prepared.counts, 0),
-        )
-    return out
-
-
 def _partition_job(config_bc: Any, frame_names: set[str], dtypes: dict[str, str]
                    ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
-    """The mapInPandas function: prepare a partition's stories, yield (story, pickled Prepared)."""
+    """The mapInPandas function: prepare a partition's stories, yield (its first story, pickled Prepared)."""
 
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         part = _rebuild(batches, dtypes)
         if part.empty:
             return
         prepared = prepare(part, config_bc.value, frame_names)
-        story_of = dict(zip(part["source"], part["story"], strict=True))
-        chunks = _split(prepared, story_of)
-        yield pd.DataFrame({"chunk": list(chunks),
-                            "payload": [pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL) for p in chunks.values()]})
+        payload = pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
+        yield pd.DataFrame({"chunk": [min(part["story"])], "payload": [payload]})
 
     return run
 
@@ -183,6 +173,19 @@ def _align_empty(parts: list[Prepared]) -> list[Prepared]:
     return parts
 
 
+def _story_order(prepared: Prepared, sources: pd.DataFrame) -> Prepared:
+    """Rows in story order (a story's rows as prepare made them), renumbered: the same for any partitioning."""
+    claims = prepared.claims.sort_values("story", kind="stable", ignore_index=True)
+    claims["claim_id"] = range(len(claims))
+    frames = {}
+    for name, frame in prepared.frames.items():
+        frame = frame.sort_values("story", kind="stable", ignore_index=True)
+        frame["row_id"] = range(len(frame))
+        frames[name] = frame
+    metrics = {s: prepared.metrics[s] for s in sources["source"] if s in prepared.metrics}
+    return Prepared(claims, frames, metrics, prepared.counts)
+
+
 def prepare_all_spark(sources: pd.DataFrame, config: Config, frame_names: set[str],
                       log: Callable[[str], None] = lambda _m: None, partitions: int | None = None) -> Prepared:
     """Prepare every story on Spark (mapInPandas over sources repartitioned by story)."""
@@ -192,7 +195,7 @@ def prepare_all_spark(sources: pd.DataFrame, config: Config, frame_names: set[st
         return prepare(sources, config, frame_names)
     n_stories = audited["story"].nunique()
     n_parts = partitions or max(1, min(n_stories, spark.sparkContext.defaultParallelism * 4))
-    log(f"spark: {len(audited)} sources, {n_stories} stories in {n_parts} partitions on {spark.sparkContext.master}")
+    clock = time.perf_counter()
     config_bc = spark.sparkContext.broadcast(config)
     dtypes = {c: str(t) for c, t in audited.dtypes.items()}
     try:
@@ -202,7 +205,9 @@ def prepare_all_spark(sources: pd.DataFrame, config: Config, frame_names: set[st
     finally:
         config_bc.unpersist()
     parts = [pickle.loads(r["payload"]) for r in sorted(rows, key=lambda r: r["chunk"])]
-    return _combine(_align_empty(parts))
+    log(f"spark: prepared {len(audited)} sources, {n_stories} stories in {n_parts} partitions "
+        f"on {spark.sparkContext.master} ({time.perf_counter() - clock:.1f}s)")
+    return _story_order(_combine(_align_empty(parts)), audited)
 
 
 # --------------------------------------------------------------------------- validate
@@ -258,14 +263,15 @@ def _cell(value: Any, kind: str) -> Any:
     return {"long": int, "double": float, "boolean": bool, "string": str}[kind](value)
 
 
-def _to_spark(spark: SparkSession, frame: pd.DataFrame, columns: list[str]) -> SparkDataFrame:
+def _to_spark(spark: SparkSession, frame: pd.DataFrame, columns: list[str], where: object) -> SparkDataFrame:
     """The frame's columns as a Spark DataFrame with an explicit schema from the pandas dtypes."""
     from pyspark.sql.types import _parse_datatype_string
 
     kinds = {c: _spark_type(frame[c]) for c in columns}
     unsupported = [c for c, k in kinds.items() if k is None]
     if unsupported:
-        raise ConfigError("--engine spark", f"columns {unsupported} hold values Spark cannot validate")
+        raise ConfigError(where, f"--engine spark: column(s) {unsupported} hold lists or mixed values, "
+                                 "which Spark cannot validate")
     schema = _parse_datatype_string(", ".join(f"`{c}` {k}" for c, k in kinds.items()))
     cells = [[_cell(v, kinds[c]) for v in frame[c].tolist()] for c in columns]
     sdf = spark.createDataFrame(list(zip(*cells, strict=True)), schema)
@@ -291,10 +297,11 @@ def validate_spark(config: Config, frames: dict[str, pd.DataFrame]) -> list[Fail
         frame = frames[spec["meta"]["frame"]]
         if frame.empty:
             continue
-        sdf = _to_spark(spark, frame, _suite_columns(spec, frame))
+        sdf = _to_spark(spark, frame, _suite_columns(spec, frame), config.suite_paths.get(name, name))
         try:
             batch = batch_def.get_batch(batch_parameters={"dataframe": sdf})
-            result = batch.validate(suite, result_format=RESULT_FORMAT)
+            result = batch.validate(suite, result_format={"result_format": "COMPLETE",
+                                                          "unexpected_index_column_names": ["row_id"]})
         finally:
             sdf.unpersist()
         for failure in _failures(config, name, spec, result):

@@ -550,8 +550,9 @@ class Amount:
         return text.rstrip("0").rstrip(".") if "." in text else text
 
     @property
-    def value(self) -> int:
-        return self.units * 10 ** self.power // 10 ** self.decimals
+    def value(self) -> int | float:
+        whole, rest = divmod(self.units * 10 ** self.power, 10 ** self.decimals)
+        return whole if rest == 0 else self.units * 10 ** self.power / 10 ** self.decimals
 
 
 SCALE_WORD = {3: "thousand", 6: "million", 9: "billion", 12: "trillion"}
@@ -645,10 +646,14 @@ def deviate(amount: Amount, how: str, rng: random.Random) -> Amount:
         keep = amount.decimals - 2 if amount.decimals >= 3 else 0
         return Amount(round(amount.units / 10 ** (amount.decimals - keep)), keep, amount.power)
     factor = rng.choice([rng.uniform(1.3, 1.9), rng.uniform(0.45, 0.72)])
-    units = max(1, int(amount.units * factor))
-    if amount.power == 0 and amount.units >= 100:
-        units = max(100, units // 10 * 10)
-    return Amount(units, amount.decimals, amount.power)
+    for extra in range(3):  # "1 billion" x 1.5 needs a decimal: "1.5 billion"
+        units = max(1, int(amount.units * 10 ** extra * factor))
+        if amount.power == 0 and amount.units >= 100:
+            units = max(100, units // 10 * 10)
+        other = Amount(units, amount.decimals + extra, amount.power)
+        if abs(other.value - amount.value) >= 0.25 * amount.value:
+            return other
+    return Amount(amount.units * 2, amount.decimals, amount.power)
 
 
 # --------------------------------------------------------------------------- dates
@@ -929,6 +934,8 @@ class Generator:
         r = self.rng
         if story.deviations.get(i, {}).get("date"):
             shift = r.choice([-3, -2, -1, 1, 2, 3, 7, 30, -30])
+            if story.event + dt.timedelta(days=shift) > story.published[i]:
+                shift = -shift  # a wrong date, but not one after the article's own dateline
             return fmt_date(story.event + dt.timedelta(days=shift), r.choice(["us", "uk", "abbr"]))
         if story.plan[i].get("date_conflict") == "weekday":
             wrong = story.event + dt.timedelta(days=r.randint(1, 6))

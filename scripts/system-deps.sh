@@ -11,7 +11,7 @@
 # To add a part: write have_NAME (exit 0 when present) and ensure_NAME, and add NAME to PARTS.
 set -euo pipefail
 
-PARTS=(postgresql chromium)
+PARTS=(postgresql chromium java)
 
 APT_UPDATED=0
 
@@ -70,6 +70,15 @@ have_chromium() {
 
 ensure_chromium() {
   have_chromium || apt_install chromium
+}
+
+# ---- Java: the JVM pyspark needs for tests/test_spark.py (the Spark engine in local mode)
+have_java() {
+  command -v java >/dev/null 2>&1
+}
+
+ensure_java() {
+  have_java || apt_install openjdk-17-jre-headless
 }
 
 main() {

@@ -39,7 +39,7 @@ class Run:
 
     def start(self, corpus: Path, cwd: Path) -> None:
         argv = [sys.executable, "-u", "-m", "auditor.cli", "audit", str(corpus), "--out", str(self.out / "latest"),
-                "--db", str(self.db), "--format", "html,json,csv,junit"]
+                "--db", str(self.db), "--format", "html,json"]
         self.proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                      start_new_session=True)
         self.started = time.monotonic()

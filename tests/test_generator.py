@@ -104,3 +104,22 @@ def test_write_corpus_puts_metadata_beside_the_articles(tmp_path):
     assert sorted(f"{k}.txt" for k in stories) == files
     assert set(stories.values()) == set(small.stories)
     assert json.loads(paths["gold"].read_text(encoding="utf-8")) == small.gold
+
+
+def test_deviations_are_real_conflicts():
+    import random
+
+    rng = random.Random(0)
+    for _ in range(300):
+        amount = gen.random_amount(rng, 1, 95, rng.choice([0, 6, 9]))
+        other = gen.deviate(amount, "value", rng)
+        assert abs(other.value - amount.value) >= 0.25 * amount.value, (amount, other)
+        for fact in ("money", "pct"):
+            exact = gen.make_precise(amount, fact) if fact == "money" or amount.power == 0 else None
+            if exact is None or (fact == "money" and amount.power == 0):
+                continue
+            rounded = gen.deviate(exact, "precision", rng)
+            unit = 10 ** (rounded.power - rounded.decimals)  # equal at the rounded figure's precision
+            assert rounded.value != exact.value and abs(rounded.value - exact.value) <= unit / 2
+        if amount.power:
+            assert gen.deviate(amount, "magnitude", rng).value in (amount.value * 1000, amount.value / 1000)

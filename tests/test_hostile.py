@@ -121,7 +121,7 @@ def test_decoding_keeps_euro_and_curly_quotes(tmp_path):
 def test_mojibake_is_repaired_and_real_text_left_alone():
     assert repair_mojibake("The mayorâ€™s â€œnoâ€\x9d â€“ cafÃ© 5Â\xa0â‚¬") == "The mayor’s “no” – café 5\xa0€"
     assert repair_mojibake("â€œunclosedâ€ end") == "“unclosed” end"
-    for fine in ("NÃO e SÃO PAULO", "Café …”", "Â la carte", "âge d’or", "plain ascii"):
+    for fine in ("NÃO e SÃO PAULO", "Café …”", "Â la carte", "âge d’or", "“ZOË”", "plain ascii"):
         assert repair_mojibake(fine) == fine
 
 
