@@ -239,12 +239,22 @@ def _write_json(path: Path, doc: dict) -> None:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    """Replace `out` with `tmp` so readers see the old or the new folder, never a half one."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        out.rename(old)
-    tmp.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    """Point `out` at the finished run in one atomic step, so readers (and a run killed at any
+    moment) always find a complete folder there: `out` is a symlink to a hidden run folder beside
+    it, replaced with os.replace. A plain folder left by an older layout is converted once."""
+    target = out.parent / f".{out.name}.{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    tmp.rename(target)
+    previous = out.parent / os.readlink(out) if out.is_symlink() else None
+    if out.exists() and not out.is_symlink():
+        legacy = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(legacy)
+        previous = legacy
+    link = out.parent / f".{out.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(target.name, link)
+    os.replace(link, out)
+    if previous is not None and previous.resolve() != target.resolve():
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def audit_texts(texts: dict[str, str], config: Config | None = None, story: str = "story") -> list[Finding]:

@@ -114,5 +114,5 @@ def test_history_shows_recorded_runs(tmp_path, capsys):
     assert main(["history", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "001_f3a0a87b8cbc2b14" in out and "004_e7018128cba81592" in out
-    dated = [p.name for p in (tmp_path / "r").iterdir()]
+    dated = [p.name for p in (tmp_path / "r").iterdir() if not p.name.startswith(".")]
     assert "latest" in dated and len(dated) == 2, dated  # a dated run folder beside latest/

@@ -49,8 +49,9 @@ class Rules:
 def _paragraph_rules(texts: list[str], rules: Rules) -> list[str | None]:
     """The rule that makes each paragraph of one source chrome (None for article text)."""
     found: list[str | None] = [rules.line_rule(t) for t in texts]
-    for i, text in enumerate(texts):
-        header = rules.header_rule(text)
+    first = max(0, len(texts) - rules.tail_max_paragraphs - 1)  # a tail header sits near the end
+    for i in range(first, len(texts)):
+        header = rules.header_rule(texts[i])
         tail = texts[i + 1:]
         if header and len(tail) <= rules.tail_max_paragraphs and all(len(t) <= rules.tail_max_chars for t in tail):
             found[i] = header

@@ -108,13 +108,17 @@ def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:
     """
     threshold = float(cfg.get("align_min_score", 0.4))
     edges = []
-    for i, a in enumerate(claims):
-        for j in range(i + 1, len(claims)):
-            b = claims[j]
-            if b.source != a.source:
-                score = alignment(a, b, cfg)
-                if score >= threshold:
-                    edges.append((-score, i, j))
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        by_source[c.source].append(i)
+    sources = sorted(by_source)
+    for x, sa in enumerate(sources):
+        for sb in sources[x + 1:]:
+            for i in by_source[sa]:
+                for j in by_source[sb]:
+                    score = alignment(claims[i], claims[j], cfg)
+                    if score >= threshold:
+                        edges.append((-score, min(i, j), max(i, j)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
     owner = list(range(len(claims)))
     for _, i, j in sorted(edges):
@@ -183,11 +187,17 @@ def _number(value: object) -> float:
     return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
+MAX_CLAIMS_PER_SOURCE = 60  # per block: more is not an article but a table or a flood (keeps the cost linear)
+
+
 def _blocks(frame: pd.DataFrame, key: list[str]) -> list[list[Claim]]:
     """Claims grouped by a blocking key, built once from plain records (pandas groupby is slow here)."""
     blocks: dict[tuple, list[Claim]] = defaultdict(list)
+    per_source: dict[tuple, int] = defaultdict(int)
     for claim, row in zip(_claims_of(frame), frame[key].itertuples(index=False, name=None), strict=True):
-        blocks[row].append(claim)
+        per_source[(row, claim.source)] += 1
+        if per_source[(row, claim.source)] <= MAX_CLAIMS_PER_SOURCE:
+            blocks[row].append(claim)
     return [blocks[k] for k in sorted(blocks, key=str)]
 
 

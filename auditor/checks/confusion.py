@@ -189,8 +189,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
         occurrences = _occurrences(group) + _lexicon_words(group, pairs)
         slots = _story_slots([o for o in occurrences if ACRONYM.fullmatch(o.term)])
         defined = {src: definitions(corpus.texts[src]) for src in group["source"].unique()}
-        together = {(a.term, b.term) for a in occurrences for b in occurrences
-                    if a.source == b.source and a.sent_start == b.sent_start and a.term != b.term}
+        together = _together(occurrences)
         for o in occurrences:
             if o.term in defined[o.source]:
                 continue
@@ -198,6 +197,14 @@ def detect(corpus: Corpus) -> pd.DataFrame:
             if row:
                 rows.append(row)
     return candidates(rows, ["term", "intended", "lexicon_margin", "story_match", "confusion_score"])
+
+
+def _together(occurrences: list[Occurrence]) -> set[tuple[str, str]]:
+    """Pairs of terms that one sentence uses side by side (the author means both)."""
+    by_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for o in occurrences:
+        by_sentence[(o.source, o.sent_start)].add(o.term)
+    return {(a, b) for terms in by_sentence.values() if len(terms) > 1 for a in terms for b in terms if a != b}
 
 
 def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: set, pairs: list[dict],

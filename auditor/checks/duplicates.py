@@ -31,11 +31,12 @@ class Match:
     similarity: float
 
 
-def best_earlier(norms: list[str], i: int, min_ratio: float, length_slack: float) -> Match | None:
-    """The earlier paragraph most similar to paragraph i, if at least min_ratio similar."""
+def best_earlier(norms: list[str], i: int, min_ratio: float, length_slack: float,
+                 window: int = 400) -> Match | None:
+    """The earlier paragraph (among the last `window`) most similar to paragraph i, if similar enough."""
     target = norms[i]
     best: Match | None = None
-    for j in range(i):
+    for j in range(max(0, i - window), i):
         other = norms[j]
         if not other or abs(len(other) - len(target)) > length_slack * max(len(other), len(target)):
             continue
@@ -66,12 +67,19 @@ def _source_candidates(paras: pd.DataFrame, cfg: dict) -> list[dict]:
     headings = {i for i, h in enumerate(paras["is_heading"]) if h}
     min_chars = int(cfg.get("min_chars", 40))
     matches: dict[int, Match] = {}
+    first_seen: dict[str, int] = {}
     for i, norm in enumerate(norms):
-        if len(norm) < min_chars and i not in headings:
+        if not norm or (len(norm) < min_chars and i not in headings):
             continue
-        m = best_earlier(norms, i, float(cfg.get("min_ratio", 0.8)), float(cfg.get("length_slack", 0.25)))
-        if m:
-            matches[i] = m
+        if norm in first_seen:  # exact copies by hash: no pairwise work
+            matches[i] = Match(i, first_seen[norm], 1.0)
+            continue
+        first_seen[norm] = i
+        if len(norm) >= min_chars:
+            m = best_earlier(norms, i, float(cfg.get("min_ratio", 0.8)), float(cfg.get("length_slack", 0.25)),
+                             int(cfg.get("max_compare", 400)))
+            if m:
+                matches[i] = m
     rows = []
     starts, ends = paras["start"].tolist(), paras["end"].tolist()
     source, story = paras["source"].iat[0], paras["story"].iat[0]

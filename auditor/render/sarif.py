@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -22,10 +23,10 @@ def sarif_level(severity: str | None) -> str:
 
 def _relative_to(path: Path, base: Path) -> Path | None:
     """`path` relative to `base` (lexically, then with symlinks resolved), or None if outside."""
-    for p, b in (
-        (Path(os.path.abspath(path)), Path(os.path.abspath(base))),
-        (path.resolve(), base.resolve()),
-    ):
+    pairs = [(Path(os.path.abspath(path)), Path(os.path.abspath(base)))]
+    with contextlib.suppress(RuntimeError, OSError):  # a symlink loop: the lexical answer is all there is
+        pairs.append((path.resolve(), base.resolve()))
+    for p, b in pairs:
         try:
             return p.relative_to(b)
         except ValueError:
