@@ -575,4 +575,4 @@ def sources_frame(rows: list[Source]) -> pd.DataFrame:
         if n:
             src.source = f"{src.source}~{n + 1}"
     columns = list(Source.__dataclass_fields__)
-    return pd.DataFrame([asdict(s) for s in rows], columns=columns)
+    return pd.DataFrame([asdict(s) for s in rows], columns=columns, dtype=object)

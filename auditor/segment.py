@@ -146,7 +146,16 @@ def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[
                  "is_bullet", "is_heading"]
     for i, row in enumerate(sents):
         row["row_id"] = i
-    return pd.DataFrame(paras, columns=para_cols), pd.DataFrame(sents, columns=sent_cols)
+    return plain_strings(pd.DataFrame(paras, columns=para_cols)), plain_strings(pd.DataFrame(sents, columns=sent_cols))
+
+
+def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects: the checks iterate them row by row, and iterating pandas'
+    Arrow-backed string columns costs several times more."""
+    for col in frame.columns:
+        if pd.api.types.is_string_dtype(frame[col].dtype) and frame[col].dtype != object:
+            frame[col] = frame[col].astype(object)
+    return frame
 
 
 def _segment_one(segmenter: Segmenter, source: str, story: str, text: str) -> tuple[list[dict], list[dict]]:

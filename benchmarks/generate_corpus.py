@@ -975,14 +975,14 @@ class Generator:
         heads = r.sample(story.topic.headlines, len(story.topic.headlines))
         title = self.fill(heads[0], v)
         title = title[0].upper() + title[1:]
-        paras = [Para(title, "title", {"fact:money"} if v["M"] in title else set())]
+        paras = [Para(title, "title", _fact_tags(title, v))]
         if outlet.dateline is not None:
             reporter = f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}"
             paras.append(Para(fmt_dateline(story.published[i], outlet.dateline, r, reporter), "dateline"))
         if outlet.bullets:
             for h in heads[1:3]:
                 text = "- " + self.fill(h, v)
-                paras.append(Para(text, "bullet", {"bullet"} | ({"fact:money"} if v["M"] in text else set())))
+                paras.append(Para(text, "bullet", {"bullet"} | _fact_tags(text, v)))
         return paras
 
     def _body(self, story: Story, i: int, v: dict[str, str], plan: dict[str, str]) -> list[Para]:
@@ -1176,7 +1176,8 @@ class Generator:
             if not pairs:
                 continue
             m = r.choice(pairs)
-            w1, w2, fw = m.group(1), m.group(2), r.choice(["They", "The", "It", "This", "Their"])
+            w1, w2 = m.group(1), m.group(2)
+            fw = r.choice([w for w in ("They", "The", "It", "This", "Their") if w.lower() not in (w1, w2)])
             new, evidence = {"stray_stop": (f"{w1}. {w2}", f"{w1}. {w2}"),
                              "stray_stop_repeat": (f"{w1}. {w1} {w2}", f"{w1}. {w1}"),
                              "capitalized_function_word": (f"{w1} {fw} {w2}", f"{w1} {fw}")}[how]
@@ -1258,6 +1259,12 @@ class Generator:
         tag = self._tag()
         p.tags |= {tag, "injected"}
         return Label(kind, art.source, tag, evidence, note, subkind)
+
+
+def _fact_tags(text: str, v: dict[str, str]) -> set[str]:
+    """Fact tags of a headline or bullet: the figures it repeats from the body."""
+    keys = {"money": ("M",), "qty": ("Qa", "Qn")}
+    return {f"fact:{fact}" for fact, ks in keys.items() if any(k in v and v[k] in text for k in ks)}
 
 
 def _definition_first(units: list[Para], rng: random.Random) -> list[Para]:

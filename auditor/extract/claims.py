@@ -18,6 +18,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..corpus import Corpus
+from ..segment import plain_strings
 from .dates import DateMention, extract_dates
 from .figures import Figure, extract_figures
 
@@ -141,6 +142,6 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         for d in dates:
             if not _is_dateline(d, text, line, published.get(source)):
                 rows.append(base | _date_row(d, text, start) | {"years": ""})
-    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    frame = plain_strings(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
     frame["claim_id"] = range(len(frame))
     return frame
