@@ -255,6 +255,34 @@ def _swap(tmp: Path, out: Path) -> None:
     os.replace(link, out)
     if previous is not None and previous.resolve() != target.resolve():
         shutil.rmtree(previous, ignore_errors=True)
+    _sweep(out, target)
+
+
+def _sweep(out: Path, keep: Path) -> None:
+    """Remove run folders that killed runs left beside `out` (their process is gone)."""
+    for leftover in out.parent.glob(f".{out.name}.*"):
+        if leftover == keep or leftover.is_symlink():
+            continue
+        pid = _pid_of(leftover.name)
+        if pid is not None and pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _pid_of(name: str) -> int | None:
+    """The writer's process id in `.latest.tmp-PID`, `.latest.old-PID` or `.latest.STAMP-PID-NS`."""
+    parts = name.replace(".tmp-", "-").replace(".old-", "-").split("-")
+    numbers = [p for p in parts[1:] if p.isdigit()]
+    return int(numbers[0]) if numbers else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def audit_texts(texts: dict[str, str], config: Config | None = None, story: str = "story") -> list[Finding]:

@@ -76,7 +76,8 @@ def _label(entry: dict, multi_story: bool, width: int = 38) -> str:
 
 
 def _plain(text: str) -> str:
-    """Escape characters matplotlib would read as mathtext."""
+    """Escape characters matplotlib would read as mathtext; control characters become spaces."""
+    text = "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in text)
     return text.replace("$", r"\$")
 
 
