@@ -63,7 +63,7 @@ class Run:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=30)
-        self.latest_tmp_left = self.temp(".latest.tmp-{pid}")
+        self.latest_tmp_left = self.temp(".*.tmp-{pid}")
 
 
 def _after(seconds: float) -> Callable[[Run], bool]:
@@ -136,7 +136,7 @@ def test_a_run_killed_at_any_moment_leaves_latest_and_history_intact(first_run):
     out_a, db_a = _copy_state(base, "before-commit")
     out_b, db_b = _copy_state(base, "after-commit")
     before = [Run("0.5 s in", out_a, db_a, _after(0.5)), Run("workers preparing", out_a, db_a, _on_log("prepare:"))]
-    after = [Run("writing latest", out_b, db_b, _on_temp(".latest.tmp-{pid}"))]
+    after = [Run("writing latest", out_b, db_b, _on_temp(".*.tmp-{pid}"))]
     for run in before + after:
         run.start(corpus, base)
     _kill_all(before + after)
