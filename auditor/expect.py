@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import string
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -120,21 +121,35 @@ def _raised(result: Any) -> str | None:
     return None
 
 
-def validate(config: Config, frames: dict[str, pd.DataFrame]) -> list[Failure]:
-    """Validate each suite once over its whole candidate frame; return the failures."""
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["row_id"]}
+
+
+def validate(config: Config, frames: dict[str, pd.DataFrame], batch_definition: Any = None,
+             to_batch_frame: Callable[[str, dict, pd.DataFrame], tuple[Any, Callable[[], None]]] | None = None,
+             ) -> list[Failure]:
+    """Validate each suite once over its whole candidate frame; return the failures.
+
+    The pandas datasource by default; another engine passes its batch definition and a function
+    turning a candidate frame into its own frame (plus a release callback).
+    """
     check_columns(config, frames)
     suites = build_suites(config)
-    batch_def = _batch_definition()
+    batch_def = batch_definition or _batch_definition()
     failures: list[Failure] = []
     for name, suite in suites.items():
         spec = config.suites[name]
         frame = frames[spec["meta"]["frame"]]
         if frame.empty:
             continue
-        batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format={"result_format": "COMPLETE",
-                                                      "unexpected_index_column_names": ["row_id"]})
-        failures.extend(_failures(config, name, spec, result))
+        data, release = to_batch_frame(name, spec, frame) if to_batch_frame else (frame, lambda: None)
+        try:
+            result = batch_def.get_batch(batch_parameters={"dataframe": data}).validate(suite,
+                                                                                       result_format=RESULT_FORMAT)
+        finally:
+            release()
+        for failure in _failures(config, name, spec, result):
+            failure.row_ids.sort()  # engines without row order (Spark) give the same order as pandas
+            failures.append(failure)
     return failures
 
 

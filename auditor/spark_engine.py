@@ -26,7 +26,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import ConfigError
-from .expect import Failure, _failures, _gx_context, _referenced_columns, build_suites, check_columns
+from .expect import Failure, _gx_context, _referenced_columns, validate
 from .prepare import Prepared, _combine, prepare
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -287,24 +287,10 @@ def _spark_batch_definition() -> Any:
 
 def validate_spark(config: Config, frames: dict[str, pd.DataFrame]) -> list[Failure]:
     """Validate each suite once over its candidate frame, as a Spark DataFrame; return the failures."""
-    check_columns(config, frames)
-    suites = build_suites(config)
     spark = spark_session()
-    batch_def = _spark_batch_definition()
-    failures: list[Failure] = []
-    for name, suite in suites.items():
-        spec = config.suites[name]
-        frame = frames[spec["meta"]["frame"]]
-        if frame.empty:
-            continue
+
+    def to_spark(name: str, spec: dict, frame: pd.DataFrame) -> tuple[Any, Callable[[], None]]:
         sdf = _to_spark(spark, frame, _suite_columns(spec, frame), config.suite_paths.get(name, name))
-        try:
-            batch = batch_def.get_batch(batch_parameters={"dataframe": sdf})
-            result = batch.validate(suite, result_format={"result_format": "COMPLETE",
-                                                          "unexpected_index_column_names": ["row_id"]})
-        finally:
-            sdf.unpersist()
-        for failure in _failures(config, name, spec, result):
-            failure.row_ids.sort()  # Spark gives no row order; pandas gives row_id order
-            failures.append(failure)
-    return failures
+        return sdf, sdf.unpersist
+
+    return validate(config, frames, _spark_batch_definition(), to_spark)
