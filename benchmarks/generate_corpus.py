@@ -735,6 +735,7 @@ class Story:
     outlets: list[Outlet]
     plan: list[dict[str, str]] = field(default_factory=list)  # per source: kind -> subkind
     deviations: dict[int, dict[str, str]] = field(default_factory=dict)  # source -> fact -> how
+    glued: set[str] = field(default_factory=set)  # run-together tokens already injected in the story
 
 
 @dataclass
@@ -1167,7 +1168,7 @@ class Generator:
         how = r.choice(["stray_stop", "stray_stop_repeat", "capitalized_function_word", "run_together",
                         "run_together_via"])
         if how.startswith("run_together"):
-            return self._glue(art, how == "run_together_via")
+            return self._glue(story, art, how == "run_together_via")
         free = self._free_paras(art)
         for k in r.sample(free, len(free)):
             p = art.paras[k]
@@ -1185,23 +1186,28 @@ class Generator:
             return [self._text_label(p, art, "garbled_text", evidence, f"machine-translation debris ({how})", how)]
         return []
 
-    def _glue(self, art: Article, via: bool) -> list[Label]:
-        """Glue a paragraph to the next one: 'approvalThe ...' or 'approval (Via ledgerThe ...'."""
+    def _glue(self, story: Story, art: Article, via: bool) -> list[Label]:
+        """Glue a paragraph to the next one: 'approvalThe ...' or 'approval (Via ledgerThe ...'.
+
+        A glued token is new to the story: one that several sources share is taken for a name."""
         r = self.rng
         free = set(self._free_paras(art, 40))
-        spots = [k for k in sorted(free) if k + 1 in free and re.search(r"\b[a-z]{2,}\.$", art.paras[k].text)
-                 and re.match(r"[A-Z][a-z]{2,}\b", art.paras[k + 1].text)]
+        handle = r.choice([h for _, h in OUTLETS if h.isalpha()])
+        spots = []
+        for k in sorted(free):
+            last = re.search(r"\b([a-z]{2,})\.$", art.paras[k].text)
+            first = re.match(r"[A-Z][a-z]{2,}\b", art.paras[k + 1].text) if k + 1 in free else None
+            token = f"{handle if via else last.group(1) if last else ''}{first.group() if first else ''}"
+            if last and first and token not in story.glued:
+                spots.append((k, token))
         if not spots:
             return []
-        k = r.choice(spots)
+        k, token = r.choice(spots)
+        story.glued.add(token)
         a, b = art.paras[k], art.paras[k + 1]
-        handle = r.choice([h for _, h in OUTLETS if h.isalpha()])
-        first = re.match(r"[A-Z][a-z]+", b.text).group()
-        last = re.search(r"\b([a-z]+)\.$", a.text).group(1)
         a.text = a.text[:-1] + (f" (Via {handle}" if via else "") + b.text
         a.tags |= b.tags
         del art.paras[k + 1]
-        token = f"{handle}{first}" if via else f"{last}{first}"
         labels = [self._text_label(a, art, "garbled_text", token, "words run together", "run_together")]
         if via:
             labels.append(self._text_label(a, art, "unbalanced_punctuation", f"(Via {token}",

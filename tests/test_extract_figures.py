@@ -366,3 +366,8 @@ def test_random_token_soup_invariants() -> None:
             assert fig.kind in ("money", "percent", "count", "quantity")
             assert fig.precision > 0 and fig.sig_digits >= 1
             last_end = fig.end
+
+
+def test_a_figure_at_the_very_end_of_the_text_is_kept():
+    assert [f.text for f in extract_figures("Sales rose 39%")] == ["39%"]
+    assert [f.text for f in extract_figures("Kestrel Labs fined €4.2m")] == ["€4.2m"]

@@ -123,3 +123,10 @@ def test_deviations_are_real_conflicts():
             assert rounded.value != exact.value and abs(rounded.value - exact.value) <= unit / 2
         if amount.power:
             assert gen.deviate(amount, "magnitude", rng).value in (amount.value * 1000, amount.value / 1000)
+
+
+def test_glued_tokens_are_unique_within_a_story():
+    corpus = gen.generate(60, seed=9, error_rate=1.0)
+    for cluster in corpus.gold["clusters"].values():
+        tokens = [f["evidence"] for f in cluster["findings"] if f.get("subkind") == "run_together"]
+        assert len(tokens) == len(set(tokens))

@@ -70,3 +70,10 @@ def test_garble_signals(sentence, kinds):
     vocab = Vocabulary(frozenset({"JPMorgan", "WhatsApp", "iPhone", "Microsoft"}),
                        frozenset({"The", "Their", "It", "They"}))
     assert {s.kind for s in sentence_signals(sentence, vocab, Segmenter())} == kinds
+
+
+def test_weekday_mismatch_on_the_datelines_own_day_is_reported(config):
+    text = ("Stadium deal confirmed\nAugust 10, 2020\nThe stadium redevelopment worth €34m was announced by "
+            "Hartwell FC on Sunday, August 10, 2020.\n")
+    found = [f for f in audit_texts({"a": text}, config) if f.kind == "date_conflict"]
+    assert [f.subkind for f in found] == ["weekday"]

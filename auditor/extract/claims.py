@@ -108,8 +108,8 @@ def _date_row(d: DateMention, sentence: str, offset: int) -> dict:
 
 def _is_dateline(d: DateMention, sentence: str, line: int, published: dt.date | None) -> bool:
     """The article's own dateline ("January 23, 2025" atop the text) is metadata, not a claim."""
-    if line > 5:
-        return False
+    if line > 5 or d.weekday_mismatch:
+        return False  # a wrong weekday is reported even on the article's own date
     mostly_date = len(d.text) >= 0.5 * len(sentence.strip(" -•*"))
     at_start = not sentence[: d.start].strip(" -•*")
     same_day = published is not None and (d.year, d.month, d.day) == (published.year, published.month, published.day)

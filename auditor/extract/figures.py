@@ -581,11 +581,12 @@ def _glued_reject(text: str, start: int, end: int, bare: bool) -> bool:
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
     after2 = text[end + 1] if end + 1 < len(text) else ""
-    if after.isalpha() or after in "°²³" or (after in ".,:/" and after2.isdigit()):
+    # membership tests on characters, never on "" (which is "in" every string): text may end here
+    if after.isalpha() or (after and after in "°²³") or (after and after in ".,:/" and after2.isdigit()):
         return True
-    if before in "-‐" and start >= 2 and text[start - 2].isalpha():
+    if before and before in "-‐" and start >= 2 and text[start - 2].isalpha():
         return True  # COVID-19
-    if bare and before in "([" and after in ")]":
+    if bare and before and after and before in "([" and after in ")]":
         return end - start <= 2  # citation markers [1], (2)
     return False
 
