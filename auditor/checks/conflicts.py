@@ -7,7 +7,7 @@ fact when their context words overlap enough (checks.yaml: conflicts.align_min_s
 years do not differ, and for percentages their bases ("of the user base") match.
 Groups form strongest pairs first, never holding two claims of one source; each group has a
 consensus (the value most sources give) and each deviating claim gets a class:
-- precision: equal at the coarser written precision (6.6 vs 6.625 million);
+- precision: equal at the coarser written precision (4.4 vs 4.375 million);
 - magnitude: off by a factor of about 1,000 (million vs billion);
 - value: anything else; for dates, `date` (another day, month or year);
 plus a `weekday` class for a weekday that does not match the date written beside it.

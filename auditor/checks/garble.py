@@ -4,7 +4,7 @@ Signals (each a subkind), all in one sentence merged into one candidate:
 - stray_stop: a full stop mid-sentence followed by a lower-case word ("their data. with third");
 - stray_stop_repeat: a word repeated across a stray full stop ("an amount. amount");
 - capitalized_function_word: a capitalized function word between lower-case words ("users They could");
-- run_together: words glued together ("bbcChanges", "2025LinkedIn", "AIThe"), unless the token is
+- run_together: words glued together ("apnewsChanges", "2024Microsoft", "AIThe"), unless the token is
   a legitimate camel-case name (lexicons/camelcase.yaml) or several sources of the story use it.
 Features: n_signals, signals (comma list), story_sources (sources using a run-together token).
 """
@@ -56,13 +56,13 @@ class Vocabulary:
         return token in self.names or token.lower() in (self.lowered or {n.lower() for n in self.names})
 
     def glued_name(self, token: str) -> bool:
-        """True when a known name is glued to something else ("AIPCMag", "ReutersLinkedIn")."""
+        """True when a known name is glued to something else ("AIYouTube", "ReutersYouTube")."""
         for k in range(2, len(token) - 1):
             head, tail = token[:k], token[k:]
             if tail in self.names and (head[:1].isupper() or head[-1:].isupper()):
                 return True
             if tail in self.names and head.isdigit() and len(tail) >= 4 and not tail.isupper():
-                return True  # "2025LinkedIn"; "500MW" is a figure with its unit
+                return True  # "2024Microsoft"; "500MW" is a figure with its unit
             if head in self.names and (tail[:1].isupper() or tail[:1].isdigit()) and len(tail) >= 2:
                 return True
         return False

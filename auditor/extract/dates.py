@@ -364,7 +364,7 @@ _DATELINE_SEPARATORS = frozenset("|•·—–-:,(*/")
 _EVENT_PREPOSITIONS = frozenset({"on", "in", "since", "until", "till", "by", "from", "before", "after", "of",
                                  "to", "at", "between", "and", "through", "for"})
 # A label opens the line ("Updated 10 February 2026", "Published: Thu 23 Jan 2025"); the same
-# word inside a sentence ("LinkedIn updated its policy on September 18") is no dateline.
+# word inside a sentence ("the firm updated its policy on September 18") is no dateline.
 _DATELINE_LABEL_RE = re.compile(
     r"(?i)^[\W_]{0,3}(?:last\s+)?(?:published|updated|posted|modified|dated?|released|issued)\b[^.!?]{0,30}$"
 )
@@ -397,11 +397,11 @@ def _is_dateline(line: str, head: str) -> bool:
         return True  # "Published: Thu 23 Jan 2025", "Updated 10 February 2026"
     stripped = head.rstrip()
     if stripped and stripped[-1] in _DATELINE_SEPARATORS and len(line) <= _SHORT_LINE:
-        return True  # "BBC News • Jan 23, 2025", "- Jan 23"
+        return True  # "City Herald • Mar 3, 2024", "- Jan 23"
     words = stripped.split()
     if words and words[-1].lower() in _EVENT_PREPOSITIONS:
         return False  # "Fed holds rates on Jan 29": a headline about an event
-    return len(stripped) <= _HEAD_PREFIX  # "WASHINGTON, Jan 23 (Reuters)", "January 23, 2025LinkedIn ..."
+    return len(stripped) <= _HEAD_PREFIX  # "WASHINGTON, Jan 23 (Reuters)", "March 3, 2024Acme said ..."
 
 
 def parse_dateline_parts(text: str) -> tuple[int | None, int, int] | None:
@@ -409,8 +409,8 @@ def parse_dateline_parts(text: str) -> tuple[int | None, int, int] | None:
 
     Looks at the first day-precise date in each of the first five non-empty lines and returns the
     first one that reads as a dateline: at the start of its line or after a short place name
-    ("January 23, 2025LinkedIn is ...", "WASHINGTON, Jan 23 (Reuters) - ..."), after a label
-    ("Published:", "Updated") or after a separator on a short line ("BBC News • Jan 23, 2025").
+    ("March 3, 2024Acme said ...", "WASHINGTON, Jan 23 (Reuters) - ..."), after a label
+    ("Published:", "Updated") or after a separator on a short line ("City Herald • Mar 3, 2024").
     Dates after a preposition or deep inside a sentence are event dates and are skipped.
     """
     for start, end in _head_lines(text):

@@ -5,7 +5,7 @@ Pure stdlib, precompiled regexes, no models.  Documented choices:
 * Separators: ``1,000`` / ``1,00,000`` (Indian) / ``1.000`` / ``1 000`` (normal, thin or no-break
   space) group thousands; ``1,5`` and ``1.234,5`` use a decimal comma.  A single dot followed by
   exactly three digits (``5.000``) is a thousands separator unless a scale word or a percent sign
-  follows (``$6.625 million``, ``3.125%``) or the integer part is 0.
+  follows (``$4.375 million``, ``3.125%``) or the integer part is 0.
 * A bare four-digit number from 1800 to 2099 is a year, not a figure, unless it carries a currency,
   unit, percent or scale, or a qualifier precedes it and a plural noun follows ("some 2000 people").
 * Day numbers in dates, times, phone numbers, list markers, ordinals, numbers glued to letters
