@@ -36,3 +36,11 @@ def require_or_skip(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+def shared_or_skip(path: Path) -> Path:
+    """A file of ../shared: skipped on a lone clone (no ../shared at all), required when ../shared is there."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the repo (a lone clone)")
+    require_or_skip(path.exists(), f"{path} is missing from ../shared")
+    return path

@@ -160,10 +160,9 @@ def scores_doc() -> dict:
 
 
 def _schema() -> dict:
-    if not SCHEMA_PATH.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"SARIF schema missing at {SCHEMA_PATH} (required under CI)")
-        pytest.skip(f"SARIF schema not found at {SCHEMA_PATH}")
+    from conftest import shared_or_skip
+
+    shared_or_skip(SCHEMA_PATH)
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 

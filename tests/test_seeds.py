@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SHARED, require_or_skip
+from conftest import SHARED, shared_or_skip
 
 
 def test_every_finding_span_slices_to_its_evidence(seed_run):
@@ -46,7 +46,7 @@ def test_ids_are_stable_across_runs(seed_run, tmp_path):
 
 def test_gold_must_findings_of_within_source_kinds(seed_run):
     scorer = SHARED / "tools" / "score_findings.py"
-    require_or_skip(scorer.exists(), "shared/tools/score_findings.py is not beside the repo")
+    shared_or_skip(scorer)
     _, out = seed_run
     kinds = "duplicate_paragraph,boilerplate,unbalanced_punctuation,repeated_word"
     proc = subprocess.run([sys.executable, str(scorer), "--gold", str(SHARED / "gold" / "seeds.json"),
