@@ -14,3 +14,16 @@ class ConfigError(Exception):
 
 class CheckErrored(ConfigError):
     """An expectation raised while validating: reported apart from failed data (exit 2)."""
+
+
+class OutputError(Exception):
+    """`--out` cannot be used or written (refused folder, permission, disk full): nothing changed (exit 2)."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+class NothingToAudit(Exception):
+    """No readable source among the inputs: a run that checked nothing must not pass (exit 2)."""
