@@ -27,3 +27,13 @@ class OutputError(Exception):
 
 class NothingToAudit(Exception):
     """No readable source among the inputs: a run that checked nothing must not pass (exit 2)."""
+
+
+class MissingDependency(Exception):
+    """A module the tool needs cannot be imported (say, for HTML input): a tool error, not a skipped input (exit 2)."""
+
+    def __init__(self, package: str, detail: str = "") -> None:
+        super().__init__(f"missing dependency {package}" + (f": {detail}" if detail else "")
+                         + f" (install it: pip install {package})")
+        self.package = package
+        self.detail = detail
