@@ -36,6 +36,7 @@ class Failure:
     severity: str
     message: str
     row_ids: list[int]
+    subkind: str = ""  # the expectation's meta.subkind: overrides the candidate's own subkind
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +169,7 @@ def _failures(config: Config, name: str, spec: dict, result: Any) -> list[Failur
             suite=name, frame=spec["meta"]["frame"], check=meta["check"],
             kind=meta.get("kind", spec["meta"].get("kind", spec["meta"]["frame"])),
             severity=GX_SEVERITY.get(severity.lower(), "error"), message=meta.get("message", meta["check"]),
-            row_ids=rows,
+            row_ids=rows, subkind=str(meta.get("subkind") or ""),
         ))
     return out
 
@@ -222,7 +223,7 @@ def _finding(config: Config, failure: Failure, row: dict, locator: Locator, seen
     seen[key] += 1
     return Finding(
         id=finding_id(failure.check, row["source"], place["evidence"], context, seen[key]),
-        kind=failure.kind, subkind=str(row.get("subkind") or ""), check=failure.check,
+        kind=failure.kind, subkind=failure.subkind or str(row.get("subkind") or ""), check=failure.check,
         severity=failure.severity, source=row["source"], story=row["story"], line=place["line"],
         end_line=place["end_line"], span=place["span"], evidence=place["evidence"], message=message,
         related=related,

@@ -25,12 +25,10 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ..corpus import Corpus, candidates, related
+from ..text import admits
 
-APPROXIMATE = {"about", "around", "approximately", "roughly", "nearly", "almost", "some", "an estimated",
-               "estimated", "close to", "circa", "approx", "up to"}
-AT_LEAST = {"over", "more than", "at least", "above", "upwards of", "in excess of"}
-AT_MOST = {"under", "less than", "below", "up to", "at most", "fewer than"}
-FEATURES = ["claim_text", "conflict_class", "rel_diff", "n_agree", "n_consensus"]
+FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "align_score",
+            "weekday_mismatch", "n_agree", "n_consensus"]
 
 
 @dataclass
@@ -67,7 +65,7 @@ def alignment(a: Claim, b: Claim, cfg: dict) -> float:
     year = 1.0 if a.year and a.year == b.year else (-1.0 if bool(a.year) != bool(b.year) else 0.0)
     base = -1.0 if bool(a.base) != bool(b.base) else 0.0
     # most sources agree: an equal (or merely rounded) value is evidence of the same fact
-    same_value = 1.0 if a.value == b.value or (a.precision and classify(a, b) == "precision") else 0.0
+    same_value = 1.0 if a.value == b.value or _rounds(a, b) or _rounds(b, a) else 0.0
     return (0.6 * _overlap(a.context, b.context) + 0.25 * noun + 0.15 * year + 0.1 * base
             + float(cfg.get("same_value_bonus", 0.15)) * same_value)
 
@@ -77,26 +75,9 @@ def agree(a: Claim, b: Claim, cfg: dict) -> bool:
     lo, hi = sorted((a.value, b.value))
     if hi == 0 or (hi - lo) / hi <= float(cfg.get("equal_tolerance", 0.001)):
         return True
-    for x, y in ((a, b), (b, a)):
-        if x.qualifier in APPROXIMATE and abs(x.value - y.value) / max(abs(y.value), 1e-9) <= float(
-                cfg.get("approximate_tolerance", 0.1)):
-            return True
-        if x.qualifier in AT_LEAST and y.value >= x.value:
-            return True
-        if x.qualifier in AT_MOST and y.value <= x.value:
-            return True
-    return False
-
-
-def classify(claim: Claim, reference: Claim) -> str:
-    """precision, magnitude or value: how a deviating figure differs from the consensus."""
-    coarse = max(claim.precision, reference.precision)
-    if coarse > 0 and round(claim.value / coarse) == round(reference.value / coarse):
-        return "precision"
-    ratio = max(claim.value, reference.value) / max(min(claim.value, reference.value), 1e-9)
-    if ratio >= 500 and abs(math.log10(ratio) / 3 - round(math.log10(ratio) / 3)) < 0.05:
-        return "magnitude"
-    return "value"
+    tolerance = float(cfg.get("approximate_tolerance", 0.1))
+    # the qualifier's bounds (lexicons/qualifiers.yaml): "over 1,000" admits 1,300, "nearly 400" admits 390
+    return any(admits(x.qualifier, x.value, y.value, tolerance) for x, y in ((a, b), (b, a)))
 
 
 def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:
@@ -158,25 +139,67 @@ def _clusters(group: list[Claim], equal) -> list[list[Claim]]:
     return sorted(clusters, key=lambda cl: -len({c.source for c in cl}))
 
 
-def _deviations(group: list[Claim], equal, classify_fn) -> list[tuple[Claim, list[Claim], str, int, int]]:
-    """(claim, reference claims, class, n_agree, n_consensus) for every claim off the consensus."""
+@dataclass
+class Candidate:
+    """One claim of an aligned group, compared with the claims it is measured against."""
+
+    claim: Claim
+    refs: list[Claim]
+    relation: str  # agree | differs | rounded (a coarser form of the reference)
+    n_agree: int
+    n_consensus: int
+
+
+def _deviations(group: list[Claim], equal) -> list[Candidate]:
+    """Every claim of a group with its relation to the consensus (the cluster most sources give).
+
+    A rounding is charged to the coarser side whichever side the majority is on; on an even
+    split both sides are candidates (the suite decides); claims of the consensus are candidates
+    too (relation agree), so the suite sees everything that was compared.
+    """
     clusters = _clusters(group, equal)
-    sizes = [len({c.source for c in cl}) for cl in clusters]
     if len(clusters) < 2:
         return []
-    out = []
+    sizes = [len({c.source for c in cl}) for cl in clusters]
     tie = sizes[0] == sizes[1]
+    out: list[Candidate] = []
+    charged: set[int] = set()
     for k, cluster in enumerate(clusters):
         if k == 0 and not tie:
             continue
         reference = clusters[1] if k == 0 else clusters[0]
+        n_ref = sizes[1] if k == 0 else sizes[0]
+        if _rounds(reference[0], cluster[0]) and reference[0].precision > cluster[0].precision:
+            if k == 0 or not tie:  # the reference side is the rounded one: charge it
+                for claim in reference:
+                    if claim.claim_id not in charged:
+                        charged.add(claim.claim_id)
+                        out.append(Candidate(claim, cluster, "rounded", n_ref, sizes[k]))
+            continue
+        relation = "rounded" if _rounds(cluster[0], reference[0]) else "differs"
         for claim in cluster:
-            cls = classify_fn(claim, reference[0])
-            # on a tie, a rounding difference is charged to the less precise side only
-            if tie and cls == "precision" and claim.precision <= reference[0].precision:
-                continue
-            out.append((claim, reference, cls, sizes[k], sizes[0 if k else 1]))
+            if claim.claim_id not in charged:
+                charged.add(claim.claim_id)
+                out.append(Candidate(claim, reference, relation, sizes[k], n_ref))
+    if not tie:
+        out.extend(Candidate(c, clusters[1], "agree", sizes[0], sizes[0]) for c in clusters[0]
+                   if c.claim_id not in charged)
     return out
+
+
+def _rounds(claim: Claim, reference: Claim) -> bool:
+    """Is `claim` the reference written at its own, coarser precision (6.6 for 6.625 million)?"""
+    coarse = claim.precision
+    return coarse > 0 and coarse >= reference.precision and round(claim.value / coarse) == round(
+        reference.value / coarse) and claim.value != reference.value
+
+
+def magnitude_offset(a: float, b: float) -> float:
+    """Distance of the ratio of two figures from a power of 1,000 in thousands-exponent units
+    (0 = exactly 1,000x or 1,000,000x; 1 = no factor of a thousand at all)."""
+    ratio = max(abs(a), abs(b)) / max(min(abs(a), abs(b)), 1e-9)
+    exponent = math.log10(ratio) / 3 if ratio > 0 else 0.0
+    return 1.0 if round(exponent) < 1 else round(abs(exponent - round(exponent)), 4)
 
 
 def _text(value: object, default: str = "") -> str:
@@ -211,18 +234,25 @@ def _claims_of(block: pd.DataFrame) -> list[Claim]:
             for r in block.to_dict("records")]
 
 
-def _row(claim: Claim, refs: list[Claim], cls: str, n_agree: int, n_cons: int, subkind: str) -> dict:
+def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
+    """A candidate row: where, what it is compared with, and the features the suite decides on."""
+    claim, ref = cand.claim, cand.refs[0]
     seen: set[str] = set()
     rel = []
-    for r in refs:
+    for r in cand.refs:
         if r.source not in seen:
             seen.add(r.source)
             rel.append(related(r.source, r.start, r.end))
-    ref = refs[0]
-    rel_diff = abs(claim.value - ref.value) / max(abs(ref.value), 1e-9) if subkind == "figure" else 0.0
+    figure = kind == "figure"
+    rel_diff = abs(claim.value - ref.value) / max(abs(ref.value), 1e-9) if figure else 0.0
+    subkind = {"agree": "agree", "rounded": "precision"}.get(cand.relation, "value" if figure else "date")
     return {"source": claim.source, "story": claim.story, "start": claim.start, "end": claim.end,
-            "subkind": cls, "related": rel, "note": ref.text, "claim_text": claim.text, "conflict_class": cls,
-            "rel_diff": round(rel_diff, 6), "n_agree": n_agree, "n_consensus": n_cons}
+            "subkind": subkind, "related": rel, "note": ref.text, "claim_text": claim.text,
+            "conflict_class": cand.relation, "rel_diff": round(rel_diff, 6),
+            "magnitude_offset": magnitude_offset(claim.value, ref.value) if figure else 1.0,
+            "days_apart": 0 if figure else int(abs(claim.value - ref.value)),
+            "align_score": round(max(alignment(claim, r, cfg) for r in cand.refs), 4),
+            "weekday_mismatch": False, "n_agree": cand.n_agree, "n_consensus": cand.n_consensus}
 
 
 def _figure_groups(corpus: Corpus) -> list[list[Claim]]:
@@ -236,10 +266,8 @@ def _figure_groups(corpus: Corpus) -> list[list[Claim]]:
 def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
     """Candidate figure conflicts of every story."""
     cfg = corpus.config.check("conflicts")
-    rows = []
-    for group in _figure_groups(corpus):
-        for claim, refs, cls, n_agree, n_cons in _deviations(group, lambda a, b: agree(a, b, cfg), classify):
-            rows.append(_row(claim, refs, cls, n_agree, n_cons, "figure"))
+    same = lambda a, b: agree(a, b, cfg)  # noqa: E731
+    rows = [_row(cand, cfg, "figure") for group in _figure_groups(corpus) for cand in _deviations(group, same)]
     return candidates(rows, FEATURES)
 
 
@@ -291,14 +319,16 @@ def date_conflicts(corpus: Corpus) -> pd.DataFrame:
     """Candidate date conflicts (and weekday mismatches) of every story."""
     claims = corpus.claims
     dates = claims[claims["claim_type"] == "date"]
-    rows = [_weekday_row(r) for r in dates[dates["weekday_mismatch"].fillna(False).astype(bool)].itertuples()]
-    for group in _date_groups(corpus):
-        for claim, refs, _cls, n_agree, n_cons in _deviations(group, _same_date, lambda a, b: "date"):
-            rows.append(_row(claim, refs, "date", n_agree, n_cons, "date"))
+    cfg = corpus.config.check("conflicts")
+    rows = [_weekday_row(r) for r in dates[dates["weekday_written"].notna()].itertuples()]
+    rows += [_row(cand, cfg, "date") for group in _date_groups(corpus) for cand in _deviations(group, _same_date)]
     return candidates(rows, FEATURES)
 
 
 def _weekday_row(r) -> dict:
+    """Every date written with its weekday is a candidate; weekday_mismatch says whether they disagree."""
+    mismatch = bool(r.weekday_mismatch) if isinstance(r.weekday_mismatch, bool | int) else False
     return {"source": r.source, "story": r.story, "start": int(r.start), "end": int(r.end), "subkind": "weekday",
             "related": [], "note": r.date, "claim_text": r.text, "conflict_class": "weekday", "rel_diff": 0.0,
+            "magnitude_offset": 1.0, "days_apart": 0, "align_score": 1.0, "weekday_mismatch": mismatch,
             "n_agree": 0, "n_consensus": 0}

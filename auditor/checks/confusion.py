@@ -7,7 +7,8 @@ Two kinds of evidence, each a feature of one candidate per occurrence:
   word just before or after it) where an acronym the rest of the story uses, or this source itself
   defines ("artificial intelligence (AI)"), sits. `story_match` is 1 for such an occurrence.
 An acronym the source defines itself ("General Data Protection Regulation (GDPR)") is never a
-candidate. `confusion_score` = max(story_match, lexicon_margin / lexicon_min_margin), capped at 1.
+candidate. Every occurrence with some evidence (a positive margin or a story match) is a candidate;
+the suite decides which margin makes a finding and at which severity.
 """
 
 from __future__ import annotations
@@ -15,30 +16,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
 from ..corpus import Corpus, candidates, related
+from ..text import default_vocabulary, stem
 
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|[A-Z][a-z][A-Z]{1,3}|[A-Z]{2,5}s)\b")
 WORD = re.compile(r"[^\W_][\w’'-]*")
 GLUED = re.compile(r"[$€£¥\d]")
 DEFINITION = re.compile(r"\((?P<acr>[A-Za-z]{2,8})\)")
-STOPWORDS = frozenset(
-    "a an the of to in on at by for with from and or but as is are was were be been this that these those "
-    "its it their his her our your all any some no not than then so such into over under about".split()
-)
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A crude stem: enough to match train/training/trained, model/models."""
-    w = word.lower().strip("’'")
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(w) > len(suffix) + 2 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
+STOPWORDS = default_vocabulary().stopwords
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:
@@ -180,7 +168,6 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate occurrences of confusable terms with their lexicon and story evidence."""
     cfg = corpus.config.check("term_confusion")
     pairs = _pairs_by_case(corpus.config.lexicons.get("confusion", {}))
-    min_margin = float(cfg.get("lexicon_min_margin", 2))
     sents = corpus.sentences
     if "is_boilerplate" in sents:
         sents = sents[~sents["is_boilerplate"]]
@@ -193,10 +180,10 @@ def detect(corpus: Corpus) -> pd.DataFrame:
         for o in occurrences:
             if o.term in defined[o.source]:
                 continue
-            row = _candidate(o, slots, defined[o.source], together, pairs, cfg, min_margin)
+            row = _candidate(o, slots, defined[o.source], together, pairs, cfg)
             if row:
                 rows.append(row)
-    return candidates(rows, ["term", "intended", "lexicon_margin", "story_match", "confusion_score"])
+    return candidates(rows, ["term", "intended", "lexicon_margin", "story_match"])
 
 
 def _together(occurrences: list[Occurrence]) -> set[tuple[str, str]]:
@@ -208,20 +195,19 @@ def _together(occurrences: list[Occurrence]) -> set[tuple[str, str]]:
 
 
 def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: set, pairs: list[dict],
-               cfg: dict, min_margin: float) -> dict | None:
+               cfg: dict) -> dict | None:
     lex_term, margin = _lexicon_margin(o, pairs)
     story = _story_match(o, slots, defined, together, cfg) if ACRONYM.fullmatch(o.term) else None
-    if not story and not margin:
+    if not story and margin <= 0:
         return None
     intended = story[0] if story else lex_term
     rel = [story[1]] if story else []
     if intended in defined:
         rel.append(related(o.source, *defined[intended]))
-    score = max(1.0 if story else 0.0, min(1.0, margin / min_margin))
     return {"source": o.source, "story": o.story, "start": o.start, "end": o.end,
             "subkind": "story" if story else "lexicon", "related": rel, "note": intended,
             "term": o.term, "intended": intended, "lexicon_margin": margin,
-            "story_match": 1 if story else 0, "confusion_score": round(score, 3)}
+            "story_match": 1 if story else 0}
 
 
 def _lexicon_words(sentences: pd.DataFrame, pairs: list[dict]) -> list[Occurrence]:

@@ -13,6 +13,7 @@ other_modifier, modifier_differs.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Enumeration:
     end: int
     members: frozenset[str]
     context: frozenset[str]
+    example: bool = False  # introduced as examples ("such as", "including"): not presented as complete
 
 
 def _alias_map(lexicon: dict) -> dict[str, str]:
@@ -58,12 +60,24 @@ def _source_aliases(text: str, aliases: dict[str, str]) -> dict[str, str]:
     return local
 
 
+def _example_pattern(lexicon: dict) -> tuple[re.Pattern, re.Pattern]:
+    """(marker just before a list, marker just after it) that present a list as examples, not complete."""
+    def alternation(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words or ["such as"], key=len, reverse=True))
+
+    markers = lexicon.get("example_markers") or {}
+    before = re.compile(rf"(?i:\b(?:{alternation(markers.get('before'))}))[\s:,]*$")
+    after = re.compile(rf"^[\s,]*(?i:(?:{alternation(markers.get('after'))}))\b")
+    return before, after
+
+
 def _enumerations(corpus: Corpus, aliases: dict[str, str]) -> list[Enumeration]:
     s = corpus.sentences
     if "is_boilerplate" in s:
         s = s[~s["is_boilerplate"]]
     out = []
     local_aliases: dict[str, dict[str, str]] = {}
+    before, after = _example_pattern(corpus.config.lexicons.get("entities", {}))
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
         if source not in local_aliases:
             local_aliases[source] = _source_aliases(corpus.texts[source], aliases)
@@ -73,37 +87,92 @@ def _enumerations(corpus: Corpus, aliases: dict[str, str]) -> list[Enumeration]:
             members = frozenset(_member(r, local) for r in raw if r.strip())
             if len(members) >= 3:
                 context = frozenset(WORD.findall(text[: m.start()].lower() + " " + text[m.end():].lower()))
-                out.append(Enumeration(source, story, start + m.start(), start + m.end(), members, context))
+                example = bool(before.search(text, max(0, m.start() - 40), m.start()) or after.search(text[m.end():]))
+                out.append(Enumeration(source, story, start + m.start(), start + m.end(), members, context, example))
+    return out
+
+
+def _same_list(a: Enumeration, b: Enumeration, cfg: dict) -> bool:
+    return (len(a.members & b.members) >= int(cfg.get("min_shared_members", 2))
+            and len(a.context & b.context) >= int(cfg.get("min_shared_context", 1)))
+
+
+def _list_groups(items: list[Enumeration], cfg: dict) -> list[list[Enumeration]]:
+    """Enumerations of one story that are the same list, one per source (its first), as connected groups."""
+    firsts: dict[str, list[Enumeration]] = defaultdict(list)
+    for e in items:
+        firsts[e.source].append(e)
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            if items[j].source != a.source and _same_list(a, items[j], cfg):
+                parent[root(j)] = root(i)
+    groups: dict[int, dict[str, Enumeration]] = defaultdict(dict)
+    for i, e in enumerate(items):
+        groups[root(i)].setdefault(e.source, e)
+    return [list(g.values()) for g in groups.values() if len(g) > 1]
+
+
+def _sides(group: list, key) -> list[list]:
+    """Members of a group split by what they say (key), the side most sources take first."""
+    sides: dict[object, list] = defaultdict(list)
+    for item in sorted(group, key=lambda x: x.source):
+        sides[key(item)].append(item)
+    return sorted(sides.values(), key=lambda side: (-len(side), side[0].source))
+
+
+def _disagreements(group: list, key) -> list[tuple[list, list, bool]]:
+    """(side, the others, agrees) for every side of a group: one candidate per disagreement.
+
+    The minority sides each get one; on an even split between the two biggest sides, only the
+    second is reported (naming the first), so one disagreement is one candidate, not one per pair.
+    """
+    sides = _sides(group, key)
+    out = [(sides[0], [x for side in sides[1:] for x in side], True)]
+    for side in sides[1:]:
+        out.append((side, [x for other in sides if other is not side for x in other], False))
     return out
 
 
 def list_conflicts(corpus: Corpus) -> pd.DataFrame:
-    """Candidate pairs of the same enumeration with different members."""
+    """One candidate per version of each list that several sources give (the majority version included)."""
     cfg = corpus.config.check("list_conflict")
     aliases = _alias_map(corpus.config.lexicons.get("entities", {}))
     by_story: dict[str, list[Enumeration]] = defaultdict(list)
     for e in _enumerations(corpus, aliases):
         by_story[e.story].append(e)
     rows = []
-    for items in by_story.values():
-        for a in items:
-            for b in items:
-                if a.source == b.source or a.members == b.members:
-                    continue
-                shared = a.members & b.members
-                if len(shared) < int(cfg.get("min_shared_members", 2)) or len(a.context & b.context) < int(
-                        cfg.get("min_shared_context", 1)):
-                    continue
-                rows.append({
-                    "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "members",
-                    "related": [related(b.source, b.start, b.end)],
-                    "note": ", ".join(sorted(a.members ^ b.members)),
-                    "shared": len(shared), "only_here": len(a.members - b.members),
-                    "only_there": len(b.members - a.members),
-                    "member_overlap": round(len(shared) / len(a.members | b.members), 3),
-                    "differing": len(a.members ^ b.members),
-                })
-    return candidates(rows, ["shared", "only_here", "only_there", "member_overlap", "differing"])
+    for story in sorted(by_story):
+        for group in _list_groups(by_story[story], cfg):
+            for side, others, agrees in _disagreements(group, lambda e: e.members):
+                rows.append(_list_row(side, others, agrees))
+    return candidates(rows, ["shared", "only_here", "only_there", "member_overlap", "differing", "example_list",
+                             "n_sources"])
+
+
+def _list_row(side: list[Enumeration], others: list[Enumeration], agrees: bool) -> dict:
+    a = side[0]
+    if agrees and not others:
+        theirs = a.members
+    else:
+        theirs = _sides(others, lambda e: e.members)[0][0].members
+    shared = a.members & theirs
+    return {
+        "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "members",
+        "related": [related(b.source, b.start, b.end) for b in side[1:] + others],
+        "note": ", ".join(sorted(a.members ^ theirs)),
+        "shared": len(shared), "only_here": len(a.members - theirs), "only_there": len(theirs - a.members),
+        "member_overlap": round(len(shared) / len(a.members | theirs), 3),
+        "differing": 0 if agrees else len(a.members ^ theirs),
+        "example_list": any(e.example for e in side + others), "n_sources": len(side) + len(others),
+    }
 
 
 @dataclass
@@ -144,20 +213,49 @@ def _titled(corpus: Corpus) -> list[Titled]:
     return out
 
 
+def _publication_days(corpus: Corpus) -> dict[str, int]:
+    """Source -> publication date as a day number (sources without a known date are left out)."""
+    days = {}
+    frame = corpus.sources
+    if "published" not in frame:
+        return days
+    for source, published in zip(frame["source"], frame["published"], strict=True):
+        try:
+            days[source] = dt.date.fromisoformat(str(published)[:10]).toordinal()
+        except ValueError:
+            continue
+    return days
+
+
 def title_conflicts(corpus: Corpus) -> pd.DataFrame:
-    """Candidate mentions whose title modifier differs from another source's for the same person."""
-    groups: dict[tuple[str, str, str], list[Titled]] = defaultdict(list)
+    """One candidate per standing (former, current, acting...) the sources give a titled person.
+
+    Per source, the person's standing is that of its first mention; a source giving two standings
+    (a retrospective "former" beside a current title) takes no side. days_apart is the largest gap
+    between this side's publication dates and the other side's (0 when a date is unknown).
+    """
+    groups: dict[tuple[str, str, str], dict[str, list[Titled]]] = defaultdict(lambda: defaultdict(list))
     for t in _titled(corpus):
-        groups[(t.story, t.person, t.title)].append(t)
+        groups[(t.story, t.person, t.title)][t.source].append(t)
+    published = _publication_days(corpus)
     rows = []
-    for mentions in groups.values():
-        for a in mentions:
-            other = next((b for b in mentions if b.source != a.source and b.modifier != a.modifier), None)
-            if other is None:
-                continue
-            rows.append({
-                "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "modifier",
-                "related": [related(other.source, other.start, other.end)], "note": other.modifier,
-                "modifier": a.modifier, "other_modifier": other.modifier, "modifier_differs": True,
-            })
-    return candidates(rows, ["modifier", "other_modifier", "modifier_differs"])
+    for key in sorted(groups):
+        firsts = [ms[0] for ms in groups[key].values() if len({m.modifier for m in ms}) == 1]
+        if len(firsts) < 2:
+            continue
+        for side, others, agrees in _disagreements(firsts, lambda t: t.modifier):
+            rows.append(_title_row(side, others, agrees, published))
+    return candidates(rows, ["modifier", "other_modifier", "modifier_differs", "days_apart", "n_sources"])
+
+
+def _title_row(side: list[Titled], others: list[Titled], agrees: bool, published: dict[str, int]) -> dict:
+    a = side[0]
+    other = others[0] if others else a
+    gaps = [abs(published[x.source] - published[y.source]) for x in side for y in others
+            if x.source in published and y.source in published]
+    return {
+        "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "modifier",
+        "related": [related(b.source, b.start, b.end) for b in side[1:] + others], "note": other.modifier,
+        "modifier": a.modifier, "other_modifier": other.modifier, "modifier_differs": not agrees,
+        "days_apart": max(gaps, default=0), "n_sources": len(side) + len(others),
+    }
