@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .config import parse_json, read_bounded
+from .errors import ConfigError
+
 BASELINE_VERSION = 1
+# Sane sizes: a baseline entry is a few hundred bytes, a findings file carries evidence and context.
+MAX_BYTES = {"baseline file": 64_000_000, "findings file": 256_000_000}
 
 
 class BaselineError(ValueError):
@@ -16,14 +21,16 @@ class BaselineError(ValueError):
 
 
 def _read_json(path: Path, what: str) -> Any:
+    """JSON of a baseline or findings file, bounded in size and nesting; BaselineError naming the file."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise BaselineError(f"{path}: {what} not found")
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: {what} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot read {what}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}: {what} is not valid JSON: {exc}") from None
+        return parse_json(path, read_bounded(path, MAX_BYTES[what]))
+    except ConfigError as exc:
+        problem = exc.problem.replace("invalid JSON", "is not valid JSON", 1)
+        joint = " " if problem.startswith(("is ", "nested")) else ": "
+        raise BaselineError(f"{path}: {what}{joint}{problem}") from None
 
 
 def _entry(finding: dict) -> dict:

@@ -1,15 +1,20 @@
 """Load and validate everything under expectations/: thresholds, lexicons, scoring, suites.
 
 Rules are data: code holds the generic mechanisms, this folder holds what they look for.
-Every problem raises ConfigError naming the file and what is wrong.
+Every file is read with bounds (size, nesting, YAML alias expansion) and validated against its
+JSON Schema in auditor/schemas/ before any work; every problem raises ConfigError naming the
+file and the entry.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
+import stat
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +23,12 @@ import yaml
 from .errors import ConfigError
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "expectations"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+
+MAX_YAML_BYTES = 2_000_000  # a YAML config or lexicon (the shipped ones are under 10 kB)
+MAX_JSON_BYTES = 10_000_000  # a suite (or a baseline)
+MAX_DEPTH = 64  # nesting levels of any config document
+MAX_YAML_NODES = 200_000  # nodes of a YAML document once its aliases are expanded
 
 
 @dataclass
@@ -42,22 +53,208 @@ def default_dir() -> Path:
     return DEFAULT_DIR
 
 
-def _read_yaml(path: Path) -> Any:
+# --- bounded reading ---------------------------------------------------------------------------
+
+
+def read_bounded(path: Path, limit: int) -> str:
+    """The UTF-8 text of a regular file of at most `limit` bytes; ConfigError otherwise."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        info = path.stat()
     except FileNotFoundError as exc:
         raise ConfigError(path, "file is missing") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(path, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise ConfigError(path, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(path, "is not a regular file")
+    if info.st_size > limit:
+        raise ConfigError(path, f"is {info.st_size:,} bytes, more than the {limit:,} allowed")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > limit:
+        raise ConfigError(path, f"is more than the {limit:,} bytes allowed")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, f"is not UTF-8 text (bad byte at offset {exc.start}): save it as UTF-8") from exc
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON/YAML data (iterative: safe on any depth)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a finite number")
+
+
+def parse_json(path: Path, text: str) -> Any:
+    """JSON with no NaN/Infinity and at most MAX_DEPTH levels of nesting; ConfigError otherwise."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except ValueError as exc:
+        raise ConfigError(path, f"invalid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(path, f"nested more than {MAX_DEPTH} levels deep") from exc
+    if _depth(data) > MAX_DEPTH:
+        raise ConfigError(path, f"nested more than {MAX_DEPTH} levels deep")
+    return data
 
 
 def _read_json(path: Path) -> Any:
+    return parse_json(path, read_bounded(path, MAX_JSON_BYTES))
+
+
+class _Limit(yaml.YAMLError):
+    """A YAML document over the nesting or alias-expansion bounds."""
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """SafeLoader with bounded nesting and bounded alias expansion (no "billion laughs")."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._level = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._level += 1
+        try:
+            if self._level > MAX_DEPTH:
+                raise _Limit(f"nested more than {MAX_DEPTH} levels deep (line {self.peek_event().start_mark.line + 1})")
+            return super().compose_node(parent, index)
+        finally:
+            self._level -= 1
+
+
+def _expanded(node: yaml.Node, level: int, memo: dict[int, tuple[int, int]], active: set[int]) -> tuple[int, int]:
+    """(node count, height) of a node with its aliases expanded; _Limit past the bounds or on a cycle."""
+    key = id(node)
+    if key in memo:
+        size, height = memo[key]
+        if level + height - 1 > MAX_DEPTH:
+            raise _Limit(f"nested more than {MAX_DEPTH} levels deep once its aliases are expanded")
+        return size, height
+    if key in active:
+        raise _Limit("an alias refers to the node that holds it (a recursive structure)")
+    if level > MAX_DEPTH:
+        raise _Limit(f"nested more than {MAX_DEPTH} levels deep once its aliases are expanded")
+    if isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    else:
+        children = []
+    active.add(key)
+    size, height = 1, 1
+    for child in children:
+        child_size, child_height = _expanded(child, level + 1, memo, active)
+        size += child_size
+        height = max(height, child_height + 1)
+        if size > MAX_YAML_NODES:
+            raise _Limit(f"more than {MAX_YAML_NODES:,} values once its aliases are expanded (an alias bomb?)")
+    active.discard(key)
+    memo[key] = (size, height)
+    return size, height
+
+
+def parse_yaml(path: Path, text: str) -> Any:
+    """YAML through BoundedLoader; ConfigError naming the line on any problem."""
+    loader = BoundedLoader(text)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded(node, 1, {}, set())
+        return loader.construct_document(node)
+    except _Limit as exc:
+        raise ConfigError(path, f"invalid YAML: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(path, f"invalid YAML{where}: {getattr(exc, 'problem', None) or exc}") from exc
+    finally:
+        loader.dispose()
+
+
+def _read_yaml(path: Path) -> Any:
+    return parse_yaml(path, read_bounded(path, MAX_YAML_BYTES))
+
+
+# --- schema and value checks -------------------------------------------------------------------
+
+
+@cache
+def _validator(schema: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(json.loads((SCHEMA_DIR / schema).read_text(encoding="utf-8")))
+
+
+def schema_names() -> list[str]:
+    """Every schema kept in the package, relative to auditor/schemas/."""
+    return sorted(str(p.relative_to(SCHEMA_DIR)) for p in SCHEMA_DIR.rglob("*.schema.json"))
+
+
+def _where(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _explain(error: Any) -> str:
+    """One line for a jsonschema error: where, then what is wrong (without dumping big values)."""
+    where = _where(error.absolute_path) or "top level"
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = sorted(error.schema.get("properties") or {})
+        extra = sorted(k for k in error.instance if k not in known)
+        return f"{where}: unknown key(s) {extra}" + (f"; known: {known}" if known else "")
+    if error.validator == "type":
+        return f"{where}: must be of type {error.validator_value}, got {type(error.instance).__name__} " \
+               f"{_short(error.instance)}"
+    if error.validator is False or error.validator_value is False:
+        return f"{where}: not allowed here"
+    message = error.message if len(error.message) <= 300 else error.message[:299] + "…"
+    return f"{where}: {message}"
+
+
+def validate_schema(path: Path, data: Any, schema: str) -> None:
+    """Check data against one of the package's schemas; ConfigError naming the first offending entry."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator(schema).iter_errors(data))
+    if error is not None:
+        raise ConfigError(path, _explain(error))
+
+
+def _check_finite(path: Path, value: Any, where: str = "") -> None:
+    """No NaN or infinity anywhere (YAML .nan/.inf, JSON 1e400)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(path, f"{where or 'value'}: {value} is not a finite number")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite(path, item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_finite(path, item, f"{where}[{i}]")
 
 
 def _check_regexes(path: Path, value: Any, where: str = "") -> None:
@@ -77,37 +274,6 @@ def _check_regexes(path: Path, value: Any, where: str = "") -> None:
             _check_regexes(path, item, f"{where}[{i}].")
 
 
-def _check_numbers(path: Path, value: Any, where: str = "") -> None:
-    """Every leaf under a numeric-looking key (weights, thresholds) must be a number."""
-    numeric = ("weight", "threshold", "min_", "max_", "ratio", "points", "penalty", "cap", "tolerance")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                _check_numbers(path, item, f"{where}{key}.")
-            elif any(key.startswith(p) or key.endswith(p.rstrip("_")) for p in numeric) and not (
-                isinstance(item, (int, float)) and not isinstance(item, bool)
-            ):
-                raise ConfigError(path, f"{where}{key} must be a number, got {item!r}")
-
-
-NUMERIC_SECTIONS = ("severity_points", "kind_multiplier", "subkind_multiplier", "grades")
-
-
-def _validate_scoring(path: Path, scoring: dict) -> None:
-    """Weights and bands must be numbers; every component needs max_points."""
-    for section in NUMERIC_SECTIONS:
-        for key, value in (scoring.get(section) or {}).items():
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(path, f"{section}.{key} must be a number, got {value!r}")
-    components = scoring.get("components")
-    if not isinstance(components, dict) or not components:
-        raise ConfigError(path, "components: at least one component is needed")
-    for name, spec in components.items():
-        if not isinstance(spec, dict) or isinstance(spec.get("max_points"), bool) or not isinstance(
-                spec.get("max_points"), (int, float)):
-            raise ConfigError(path, f"components.{name}.max_points must be a number")
-
-
 def _check_word_lists(path: Path, value: Any, where: str = "") -> None:
     """YAML reads bare no/yes/on/off as booleans: inside word lists that is always a mistake."""
     if isinstance(value, dict):
@@ -120,39 +286,93 @@ def _check_word_lists(path: Path, value: Any, where: str = "") -> None:
             _check_word_lists(path, item, f"{where}[{i}].")
 
 
+def _check_yaml_keys(path: Path, value: Any, where: str = "") -> None:
+    """Mapping keys must be strings (YAML turns `no:` or `1:` into a boolean or a number)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ConfigError(path, f"{where}{key!r} is read as a {type(key).__name__}, not a name: quote it")
+            _check_yaml_keys(path, item, f"{where}{key}.")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_yaml_keys(path, item, f"{where}[{i}].")
+
+
+def _check_confusion(path: Path, lexicon: dict) -> None:
+    """Context and 'before' words must be listed under one of the pair's own terms."""
+    for i, pair in enumerate(lexicon.get("pairs") or []):
+        for part in ("contexts", "before"):
+            stray = sorted(set(pair.get(part) or {}) - set(pair["terms"]))
+            if stray:
+                raise ConfigError(path, f"pairs[{i}].{part}: {stray} is not one of the terms {pair['terms']}")
+
+
+def _load_yaml_mapping(path: Path, schema: str, word_lists: bool = False) -> dict:
+    """A YAML file that must hold a mapping (empty file: {}), checked against its schema."""
+    data = _read_yaml(path)
+    if data is None:
+        data = {}
+    _check_yaml_keys(path, data)
+    _check_finite(path, data)
+    if word_lists:
+        _check_word_lists(path, data)
+    validate_schema(path, data, schema)
+    _check_regexes(path, data)
+    return data
+
+
+# --- the folder --------------------------------------------------------------------------------
+
+
 def _load_lexicons(folder: Path) -> dict[str, Any]:
     lexicons: dict[str, Any] = {}
     if not folder.is_dir():
         return lexicons
     for path in sorted(folder.glob("*.yaml")):
-        data = _read_yaml(path)
-        _check_regexes(path, data)
-        _check_word_lists(path, data)
+        own = f"lexicons/{path.stem}.schema.json"
+        data = _load_yaml_mapping(path, own if (SCHEMA_DIR / own).is_file() else "lexicon.schema.json", True)
+        if path.stem == "confusion":
+            _check_confusion(path, data)
         lexicons[path.stem] = data
     return lexicons
 
 
 def _load_suites(folder: Path) -> tuple[dict[str, dict], dict[str, Path]]:
+    from .expect import check_suite  # the frames and their columns are the expect stage's
+
     suites: dict[str, dict] = {}
     paths: dict[str, Path] = {}
     if not folder.is_dir():
         raise ConfigError(folder, "no suites folder")
     for path in sorted(folder.glob("*.json")):
         data = _read_json(path)
-        if not isinstance(data, dict) or "name" not in data or not isinstance(data.get("expectations"), list):
-            raise ConfigError(path, 'a suite needs {"name": ..., "expectations": [...]}')
-        if not isinstance(data.get("meta", {}).get("frame"), str):
-            raise ConfigError(path, 'suite meta needs "frame": the candidate frame it validates')
-        for i, exp in enumerate(data["expectations"]):
-            if not isinstance(exp, dict) or "type" not in exp:
-                raise ConfigError(path, f"expectation #{i + 1} has no type")
-            if not isinstance(exp.get("meta", {}).get("check"), str):
-                raise ConfigError(path, f"expectation #{i + 1} ({exp['type']}) needs meta.check: a stable name")
-        suites[data["name"]] = data
-        paths[data["name"]] = path
+        _check_finite(path, data)
+        validate_schema(path, data, "suite.schema.json")
+        name = data["name"]
+        if name in suites:
+            raise ConfigError(path, f"suite name {name!r} is already used by {paths[name]}: names must be unique")
+        check_suite(path, data)
+        suites[name] = data
+        paths[name] = path
     if not suites:
         raise ConfigError(folder, "no suite files (*.json)")
     return suites, paths
+
+
+def _check_scoring_kinds(path: Path, scoring: dict, suites: dict[str, dict]) -> None:
+    """Every kind scoring.yaml names must be a kind some suite reports (a typo would cost nothing)."""
+    from .expect import FRAME_COLUMNS
+
+    known = set(FRAME_COLUMNS) | {s["meta"].get("kind", "") for s in suites.values()}
+    known |= {e["meta"].get("kind", "") for s in suites.values() for e in s["expectations"]}
+    named = [(f"kind_multiplier.{k}", k) for k in scoring.get("kind_multiplier") or {}]
+    named += [(f"subkind_multiplier.{k}", k.split(".")[0]) for k in scoring.get("subkind_multiplier") or {}]
+    for comp, spec in (scoring.get("components") or {}).items():
+        for key in ("kinds", "penalty_kinds"):
+            named += [(f"components.{comp}.{key}[{i}]", k) for i, k in enumerate(spec.get(key) or [])]
+    for where, kind in named:
+        if kind not in known:
+            raise ConfigError(path, f"{where}: unknown finding kind {kind!r} (known: {sorted(known - {''})})")
 
 
 def _digest(root: Path) -> str:
@@ -160,7 +380,10 @@ def _digest(root: Path) -> str:
     sha = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         sha.update(str(path.relative_to(root)).encode())
-        sha.update(path.read_bytes())
+        try:
+            sha.update(path.read_bytes())
+        except OSError as exc:
+            raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from exc
     return sha.hexdigest()
 
 
@@ -169,21 +392,10 @@ def load_config(root: Path | None = None) -> Config:
     root = Path(root) if root else default_dir()
     if not root.is_dir():
         raise ConfigError(root, "expectations folder does not exist")
-    checks = _read_yaml(root / "checks.yaml") or {}
-    scoring = _read_yaml(root / "scoring.yaml") or {}
-    for path, data in ((root / "checks.yaml", checks), (root / "scoring.yaml", scoring)):
-        if not isinstance(data, dict):
-            raise ConfigError(path, "top level must be a mapping")
-        _check_numbers(path, data)
-        _check_regexes(path, data)
-    _validate_scoring(root / "scoring.yaml", scoring)
+    checks = _load_yaml_mapping(root / "checks.yaml", "checks.schema.json")
+    scoring = _load_yaml_mapping(root / "scoring.yaml", "scoring.schema.json")
+    lexicons = _load_lexicons(root / "lexicons")
     suites, paths = _load_suites(root / "suites")
-    return Config(
-        root=root,
-        checks=checks,
-        scoring=scoring,
-        lexicons=_load_lexicons(root / "lexicons"),
-        suites=suites,
-        suite_paths=paths,
-        digest=_digest(root),
-    )
+    _check_scoring_kinds(root / "scoring.yaml", scoring, suites)
+    return Config(root=root, checks=checks, scoring=scoring, lexicons=lexicons, suites=suites, suite_paths=paths,
+                  digest=_digest(root))

@@ -8,12 +8,15 @@ raised is a CheckErrored (exit 2), never "data failed" and never a silent pass.
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 import string
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,6 +26,35 @@ from .errors import CheckErrored, ConfigError
 from .findings import GX_SEVERITY, Finding, Locator, finding_id, finding_order
 
 COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
+
+# The candidate frames (one per detector in auditor.checks.DETECTORS) and their columns with a value
+# type: suites are checked against this at load (frame, columns, message fields), and a test runs the
+# detectors and compares their real columns with it. A detector that gains a column declares it here.
+COMMON_COLUMNS = {"row_id": "int", "source": "str", "story": "str", "start": "int", "end": "int",
+                  "subkind": "str", "related": "list", "note": "str"}
+_CONFLICT = {"claim_text": "str", "conflict_class": "str", "rel_diff": "float", "magnitude_offset": "float",
+             "days_apart": "int", "align_score": "float", "weekday_mismatch": "bool", "n_agree": "int",
+             "n_consensus": "int"}
+FRAME_COLUMNS: dict[str, dict[str, str]] = {name: COMMON_COLUMNS | features for name, features in {
+    "duplicate_paragraph": {"similarity": "float", "n_paragraphs": "int", "block_chars": "int"},
+    "repeated_word": {"pair": "str"},
+    "unbalanced_punctuation": {"mark": "str", "problem": "str", "continued": "bool"},
+    "boilerplate": {"rule": "str", "n_paragraphs": "int"},
+    "garbled_text": {"n_signals": "int", "signals": "str"},
+    "term_confusion": {"term": "str", "intended": "str", "lexicon_margin": "int", "story_match": "int"},
+    "figure_conflict": _CONFLICT,
+    "date_conflict": _CONFLICT,
+    "unattributed_allegation": {"hedged": "bool", "allegation_story": "bool"},
+    "list_conflict": {"shared": "int", "only_here": "int", "only_there": "int", "member_overlap": "float",
+                      "differing": "int", "example_list": "bool", "n_sources": "int"},
+    "title_conflict": {"modifier": "str", "other_modifier": "str", "modifier_differs": "bool", "days_apart": "int",
+                       "n_sources": "int"},
+}.items()}
+# Message fields besides the frame's columns (filled in by _finding).
+MESSAGE_FIELDS = {"evidence": "str", "line": "int", "related_lines": "str", "related_evidence": "str",
+                  "related_evidence_hint": "str"}
+_SAMPLES: dict[str, Any] = {"str": "text", "int": 2, "float": 0.5, "bool": True, "list": []}
+_COL_CALL = re.compile(r"""col\(\s*["']([^"']+)["']\s*\)""")
 
 
 @dataclass
@@ -88,12 +120,64 @@ def build_suites(config: Config) -> dict[str, Any]:
     return built
 
 
+def _condition_columns(condition: Any) -> list[str]:
+    """Columns a row_condition names: {"column": {"name": ...}} nodes, or col("...") in a string."""
+    if isinstance(condition, str):
+        return _COL_CALL.findall(condition)
+    cols: list[str] = []
+    if isinstance(condition, dict):
+        column = condition.get("column")
+        if isinstance(column, dict) and isinstance(column.get("name"), str):
+            cols.append(column["name"])
+        elif isinstance(column, str):
+            cols.append(column)
+        for key, value in condition.items():
+            if key != "column":
+                cols.extend(_condition_columns(value))
+    elif isinstance(condition, list):
+        for item in condition:
+            cols.extend(_condition_columns(item))
+    return cols
+
+
 def _referenced_columns(kwargs: dict) -> list[str]:
     cols: list[str] = []
     for key in COLUMN_KWARGS:
         value = kwargs.get(key)
         cols.extend(value if isinstance(value, list) else [value] if value else [])
-    return cols
+    return cols + _condition_columns(kwargs.get("row_condition"))
+
+
+def check_suite(path: Path, spec: dict) -> None:
+    """A suite's own fields against the declared frames: known frame, known columns, renderable messages."""
+    frame = spec["meta"]["frame"]
+    columns = FRAME_COLUMNS.get(frame)
+    if columns is None:
+        near = difflib.get_close_matches(frame, FRAME_COLUMNS, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise ConfigError(path, f"meta.frame: unknown candidate frame {frame!r}{hint}; known: {sorted(FRAME_COLUMNS)}")
+    for i, exp in enumerate(spec["expectations"]):
+        where = f"expectation #{i + 1} ({exp['meta']['check']})"
+        unknown = [c for c in _referenced_columns(exp.get("kwargs") or {}) if c not in columns]
+        if unknown:
+            raise ConfigError(path, f"{where} names column(s) {unknown} not in frame {frame!r} (has {sorted(columns)}; "
+                                    "a detector's new column is declared in auditor.expect.FRAME_COLUMNS)")
+        if "message" in exp["meta"]:
+            check_message(path, where, exp["meta"]["message"], columns)
+
+
+def check_message(path: Path, where: str, template: str, columns: dict[str, str]) -> None:
+    """Render a message template once with sample values of the frame's columns; ConfigError if it cannot be."""
+    fields = {name: _SAMPLES[kind] for name, kind in (columns | MESSAGE_FIELDS).items()}
+    try:
+        for _literal, name, _spec, _conversion in string.Formatter().parse(template):
+            base = re.match(r"[^.\[]*", name).group() if name is not None else None
+            if base is not None and base not in fields:
+                raise ConfigError(path, f"{where}: message field {{{name}}} is not a column of the frame "
+                                        f"(fields: {sorted(fields)})")
+        string.Formatter().vformat(template, (), fields)
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(path, f"{where}: bad message template {template!r}: {exc}") from exc
 
 
 def check_columns(config: Config, frames: dict[str, pd.DataFrame]) -> None:
@@ -181,10 +265,20 @@ class _Fields(dict):
         return "{" + key + "}"
 
 
+class _Lenient(string.Formatter):
+    """Templates were checked at load: a value that does not take its format (a missing figure) prints plain."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        try:
+            return format(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
 def _render(template: str, values: dict, where: str) -> str:
     try:
-        return string.Formatter().vformat(template, (), _Fields(values))
-    except (ValueError, IndexError, KeyError) as exc:
+        return _Lenient().vformat(template, (), _Fields(values))
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError) as exc:
         raise ConfigError(where, f"bad message template {template!r}: {exc}") from exc
 
 
