@@ -231,21 +231,39 @@ def title_conflicts(corpus: Corpus) -> pd.DataFrame:
     """One candidate per standing (former, current, acting...) the sources give a titled person.
 
     Per source, the person's standing is that of its first mention; a source giving two standings
-    (a retrospective "former" beside a current title) takes no side. days_apart is the largest gap
-    between this side's publication dates and the other side's (0 when a date is unknown).
+    (a retrospective "former" beside a current title) takes no side. Sources are compared only with
+    sources published at about the same time (checks.yaml: title_conflict.same_time_days); days_apart
+    is the largest gap between this side's publication dates and the other side's (0 when unknown).
     """
     groups: dict[tuple[str, str, str], dict[str, list[Titled]]] = defaultdict(lambda: defaultdict(list))
     for t in _titled(corpus):
         groups[(t.story, t.person, t.title)][t.source].append(t)
     published = _publication_days(corpus)
-    rows = []
+    window = int(corpus.config.check("title_conflict").get("same_time_days", 2))
+    rows, seen = [], set()
     for key in sorted(groups):
         firsts = [ms[0] for ms in groups[key].values() if len({m.modifier for m in ms}) == 1]
-        if len(firsts) < 2:
-            continue
-        for side, others, agrees in _disagreements(firsts, lambda t: t.modifier):
-            rows.append(_title_row(side, others, agrees, published))
+        for batch in _same_time(firsts, published, window):
+            for side, others, agrees in _disagreements(batch, lambda t: t.modifier):
+                if (side[0].source, side[0].start) not in seen:
+                    seen.add((side[0].source, side[0].start))
+                    rows.append(_title_row(side, others, agrees, published))
     return candidates(rows, ["modifier", "other_modifier", "modifier_differs", "days_apart", "n_sources"])
+
+
+def _same_time(items: list, published: dict[str, int], window: int) -> list[list]:
+    """Items split into runs of sources published within `window` days of the previous one; a source
+    without a known date joins every run. Only runs of two or more sources are returned."""
+    dated = sorted((x for x in items if x.source in published), key=lambda x: (published[x.source], x.source))
+    undated = [x for x in items if x.source not in published]
+    runs: list[list] = []
+    for x in dated:
+        if runs and published[x.source] - published[runs[-1][-1].source] <= window:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    runs = [run + undated for run in runs] or [undated]
+    return [run for run in runs if len({x.source for x in run}) > 1]
 
 
 def _title_row(side: list[Titled], others: list[Titled], agrees: bool, published: dict[str, int]) -> dict:

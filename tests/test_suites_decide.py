@@ -1,0 +1,124 @@
+"""The suites decide: changing one number in a suite file changes the findings, one test per family.
+
+Each test audits a story written for the tests twice, with the shipped expectations and with a
+copy where one threshold of one suite is moved, and checks the findings move the way the knob says.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from auditor.config import default_dir
+from auditor.run import AuditOptions, audit
+
+STORIES = Path(__file__).resolve().parent / "stories"
+
+
+def _findings(tmp_path: Path, story: str, expectations: Path | None = None, name: str = "run") -> list[dict]:
+    result = audit(AuditOptions(paths=[STORIES / story], out=tmp_path / name, formats={"json"}, jobs=1,
+                                expectations=expectations), log=lambda _m: None)
+    return result.findings_doc["findings"]
+
+
+def _tuned(tmp_path: Path, suite: str, change: Callable[[list[dict]], None]) -> Path:
+    """A copy of the shipped expectations with one suite's expectations changed in place."""
+    folder = tmp_path / "expectations"
+    shutil.copytree(default_dir(), folder)
+    path = folder / "suites" / f"{suite}.json"
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    change(spec["expectations"])
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    return folder
+
+
+def _by_check(expectations: list[dict], check: str) -> dict:
+    return next(e for e in expectations if e["meta"]["check"] == check)
+
+
+def _kinds(findings: list[dict], kind: str) -> list[tuple[str, str]]:
+    return sorted((f["source"].rsplit("/", 1)[-1], f["subkind"]) for f in findings if f["kind"] == kind)
+
+
+def test_duplicate_similarity_threshold_at_one_keeps_only_exact_copies(tmp_path):
+    before = _kinds(_findings(tmp_path, "chipmaker"), "duplicate_paragraph")
+    assert ("blog", "near") in before
+
+    def exact_only(exps: list[dict]) -> None:
+        exps[0]["kwargs"]["max_value"] = 1.0
+
+    after = _findings(tmp_path, "chipmaker", _tuned(tmp_path, "duplicate_paragraph", exact_only), "tuned")
+    assert _kinds(after, "duplicate_paragraph") == [k for k in before if k[1] == "exact"]
+
+
+def test_figure_alignment_threshold_decides_which_figures_are_the_same_fact(tmp_path):
+    assert ("blog", "magnitude") in _kinds(_findings(tmp_path, "chipmaker"), "figure_conflict")
+
+    def demand_certainty(exps: list[dict]) -> None:
+        rule = _by_check(exps, "figure_conflict.magnitude")["kwargs"]["row_condition"]
+        next(c for c in rule["conditions"] if c["column"]["name"] == "align_score")["parameter"] = 5.0
+
+    after = _findings(tmp_path, "chipmaker", _tuned(tmp_path, "figure_conflict", demand_certainty), "tuned")
+    assert _kinds(after, "figure_conflict") == []
+
+
+def test_rounding_note_is_a_suite_choice(tmp_path):
+    before = _kinds(_findings(tmp_path, "rounded-side"), "figure_conflict")
+    assert before == [("business", "precision"), ("markets", "precision")]
+
+    def no_rounding_notes(exps: list[dict]) -> None:
+        _by_check(exps, "figure_conflict.precision")["kwargs"]["value_set"] = []
+
+    after = _findings(tmp_path, "rounded-side", _tuned(tmp_path, "figure_conflict", no_rounding_notes), "tuned")
+    assert _kinds(after, "figure_conflict") == []
+
+
+def test_lexicon_margin_threshold_decides_term_confusions(tmp_path):
+    assert ("blog", "lexicon") in _kinds(_findings(tmp_path, "chipmaker"), "term_confusion")
+
+    def wider_margin(exps: list[dict]) -> None:
+        _by_check(exps, "term_confusion.lexicon")["kwargs"]["max_value"] = 10
+
+    after = _findings(tmp_path, "chipmaker", _tuned(tmp_path, "term_confusion", wider_margin), "tuned")
+    assert ("blog", "lexicon") not in _kinds(after, "term_confusion")
+
+
+def test_list_tolerance_and_example_lists_are_suite_choices(tmp_path):
+    assert _kinds(_findings(tmp_path, "example-lists"), "list_conflict") == [("digest", "members")]
+
+    def compare_examples_too(exps: list[dict]) -> None:
+        del exps[0]["kwargs"]["row_condition"]
+
+    examples = _findings(tmp_path, "example-lists", _tuned(tmp_path, "list_conflict", compare_examples_too), "ex")
+    assert len(_kinds(examples, "list_conflict")) > 1  # the example lists now count as complete lists
+
+    def two_members_may_differ(exps: list[dict]) -> None:
+        exps[0]["kwargs"]["max_value"] = 2
+
+    loose = _findings(tmp_path / "b", "example-lists", _tuned(tmp_path / "b", "list_conflict", two_members_may_differ))
+    assert _kinds(loose, "list_conflict") == []
+
+
+def test_title_time_window_is_a_suite_choice(tmp_path):
+    assert _kinds(_findings(tmp_path, "retrospective-title"), "title_conflict") == [("observer", "modifier")]
+
+    def same_day_only_never(exps: list[dict]) -> None:
+        exps[0]["kwargs"]["row_condition"]["parameter"] = -1
+
+    after = _findings(tmp_path, "retrospective-title", _tuned(tmp_path, "title_conflict", same_day_only_never), "t")
+    assert _kinds(after, "title_conflict") == []
+
+
+@pytest.mark.parametrize("pair", ["the the"])
+def test_repeated_word_allow_list_is_data(tmp_path, pair):
+    assert ("blog", "word") in _kinds(_findings(tmp_path, "chipmaker"), "repeated_word")
+
+    def allow(exps: list[dict]) -> None:
+        exps[0]["kwargs"]["value_set"].append(pair)
+
+    after = _findings(tmp_path, "chipmaker", _tuned(tmp_path, "repeated_word", allow), "tuned")
+    assert _kinds(after, "repeated_word") == []
