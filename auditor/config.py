@@ -220,13 +220,14 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _explain(error: Any) -> str:
+def _explain(error: Any, schema: str) -> str:
     """One line for a jsonschema error: where, then what is wrong (without dumping big values)."""
     where = _where(error.absolute_path) or "top level"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = sorted(error.schema.get("properties") or {})
         extra = sorted(k for k in error.instance if k not in known)
-        return f"{where}: unknown key(s) {extra}" + (f"; known: {known}" if known else "")
+        return (f"{where}: unknown key(s) {extra}" + (f"; known: {known}" if known else "")
+                + f" (a new key is declared in auditor/schemas/{schema})")
     if error.validator == "type":
         return f"{where}: must be of type {error.validator_value}, got {type(error.instance).__name__} " \
                f"{_short(error.instance)}"
@@ -242,7 +243,7 @@ def validate_schema(path: Path, data: Any, schema: str) -> None:
 
     error = best_match(_validator(schema).iter_errors(data))
     if error is not None:
-        raise ConfigError(path, _explain(error))
+        raise ConfigError(path, _explain(error, schema))
 
 
 def _check_finite(path: Path, value: Any, where: str = "") -> None:

@@ -131,6 +131,8 @@ def test_types_and_ranges_no_negative_costs_no_zero_half_life_finite_numbers(exp
 def test_a_new_lexicon_without_its_own_schema_gets_the_generic_one(exp):
     (exp / "lexicons" / "months.yaml").write_text("months: [January, February]\nbad: {x: .nan}\n", encoding="utf-8")
     assert "months.yaml" in config_error(exp) and "bad.x" in config_error(exp)
+    (exp / "lexicons" / "months.yaml").write_text("months: [January, February]\nsince: 2024-01-01\n", encoding="utf-8")
+    assert "since: must be of type" in config_error(exp)  # YAML reads a bare date as a date object
     (exp / "lexicons" / "months.yaml").write_text("months: [January, February]\n", encoding="utf-8")
     assert load_config(exp).lexicons["months"] == {"months": ["January", "February"]}
 
