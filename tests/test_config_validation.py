@@ -386,3 +386,16 @@ def test_yaml_no_on_yes_words_read_as_booleans_are_still_rejected(exp):
     assert "no" in load_config(exp).lexicons["abbreviations"]["abbreviations"]
     (exp / "lexicons" / "extra.yaml").write_text("pairs: {on: [x]}\n", encoding="utf-8")
     assert "extra.yaml" in config_error(exp) and "quote it" in config_error(exp)
+
+
+def test_a_key_written_twice_is_an_error_not_silently_the_last(exp):
+    checks = exp / "checks.yaml"
+    checks.write_text(checks.read_text(encoding="utf-8") + "\nconflicts:\n  align_min_score: 0.9\n", encoding="utf-8")
+    message = config_error(exp)
+    assert "checks.yaml" in message and "duplicate key 'conflicts'" in message
+    shutil.copy(ROOT / "expectations" / "checks.yaml", checks)
+    suite = exp / "suites" / "repeated_word.json"
+    suite.write_text(suite.read_text(encoding="utf-8").replace('"name":', '"name": "again", "name":', 1),
+                     encoding="utf-8")
+    message = config_error(exp)
+    assert "repeated_word.json" in message and "duplicate key(s) ['name']" in message
