@@ -136,9 +136,12 @@ class BoundedLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._level = 0
+        self.aliases = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._level += 1
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
         try:
             if self._level > MAX_DEPTH:
                 raise _Limit(f"nested more than {MAX_DEPTH} levels deep (line {self.peek_event().start_mark.line + 1})")
@@ -198,7 +201,8 @@ def parse_yaml(path: Path, text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        _expanded(node, 1, {}, set())
+        if loader.aliases:  # without aliases the composer's own depth bound is enough
+            _expanded(node, 1, {}, set())
         return loader.construct_document(node)
     except _Limit as exc:
         raise ConfigError(path, f"invalid YAML: {exc}") from exc
@@ -267,16 +271,34 @@ def validate_schema(path: Path, data: Any, schema: str) -> None:
         raise ConfigError(path, _explain(error, schema))
 
 
-def _check_finite(path: Path, value: Any, where: str = "") -> None:
-    """No NaN or infinity anywhere (YAML .nan/.inf, JSON 1e400)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(path, f"{where or 'value'}: {value} is not a finite number")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _check_finite(path, item, f"{where}.{key}" if where else str(key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_finite(path, item, f"{where}[{i}]")
+_NESTED = (dict, list, float)
+
+
+def _bad_value(value: Any, word_lists: bool, name_keys: bool) -> tuple[list, str] | None:
+    """(path, problem) of the first value that is not finite, a boolean in a word list or a key
+    that is not a string; None when all is well. Only containers and floats are descended into."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else ([], f"{value} is not a finite number")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if name_keys and isinstance(value, dict) and not isinstance(key, str):
+            return [key], f"read as a {type(key).__name__}, not a name: quote it"
+        if word_lists and isinstance(value, list) and isinstance(item, bool):
+            return [key], f"was read as the boolean {item}: quote the word"
+        if isinstance(item, _NESTED):
+            bad = _bad_value(item, word_lists, name_keys)
+            if bad:
+                bad[0].insert(0, key)
+                return bad
+    return None
+
+
+def _check_values(path: Path, data: Any, word_lists: bool = False, name_keys: bool = False) -> None:
+    """No NaN or infinity anywhere (YAML .nan/.inf, JSON 1e400); in YAML, keys that are names and, in
+    word lists, no bare no/yes/on/off (YAML reads them as booleans)."""
+    bad = _bad_value(data, word_lists, name_keys)
+    if bad:
+        raise ConfigError(path, f"{_where(bad[0]) or 'value'}: {bad[1]}")
 
 
 def _check_regexes(path: Path, value: Any, where: str = "") -> None:
@@ -289,35 +311,12 @@ def _check_regexes(path: Path, value: Any, where: str = "") -> None:
                         re.compile(pat)
                     except (re.error, TypeError) as exc:
                         raise ConfigError(path, f"bad regex at {where}{key}[{i}] {pat!r}: {exc}") from exc
-            else:
+            elif isinstance(item, dict | list):
                 _check_regexes(path, item, f"{where}{key}.")
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _check_regexes(path, item, f"{where}[{i}].")
-
-
-def _check_word_lists(path: Path, value: Any, where: str = "") -> None:
-    """YAML reads bare no/yes/on/off as booleans: inside word lists that is always a mistake."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _check_word_lists(path, item, f"{where}{key}.")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, bool):
-                raise ConfigError(path, f"{where}[{i}] was read as the boolean {item}: quote the word")
-            _check_word_lists(path, item, f"{where}[{i}].")
-
-
-def _check_yaml_keys(path: Path, value: Any, where: str = "") -> None:
-    """Mapping keys must be strings (YAML turns `no:` or `1:` into a boolean or a number)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ConfigError(path, f"{where}{key!r} is read as a {type(key).__name__}, not a name: quote it")
-            _check_yaml_keys(path, item, f"{where}{key}.")
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _check_yaml_keys(path, item, f"{where}[{i}].")
+            if isinstance(item, dict | list):
+                _check_regexes(path, item, f"{where}[{i}].")
 
 
 def _check_confusion(path: Path, lexicon: dict) -> None:
@@ -334,10 +333,7 @@ def _load_yaml_mapping(path: Path, schema: str, word_lists: bool = False) -> dic
     data = _read_yaml(path)
     if data is None:
         data = {}
-    _check_yaml_keys(path, data)
-    _check_finite(path, data)
-    if word_lists:
-        _check_word_lists(path, data)
+    _check_values(path, data, word_lists=word_lists, name_keys=True)
     validate_schema(path, data, schema)
     _check_regexes(path, data)
     return data
@@ -368,7 +364,7 @@ def _load_suites(folder: Path) -> tuple[dict[str, dict], dict[str, Path]]:
         raise ConfigError(folder, "no suites folder")
     for path in sorted(folder.glob("*.json")):
         data = _read_json(path)
-        _check_finite(path, data)
+        _check_values(path, data)
         validate_schema(path, data, "suite.schema.json")
         name = data["name"]
         if name in suites:

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
+from .config import Config
+from .text import default_vocabulary, vocabulary
+
 BULLET = re.compile(r"[ \t]*(?:[-*•‣▪◦–—]|\d{1,2}[.)])[ \t]+")
 # A sentence may end at . ! ? (plus closing quotes/brackets) followed by space and an opener.
 BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
-DEFAULT_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st no nos vs etc inc corp co ltd gov sen rep gen col lt sgt "
-    "jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est e.g i.e u.s u.k "
-    "u.n e.u a.m p.m d.c".split()
-)
+# The project's lexicons/abbreviations.yaml; a run passes its own (Segmenter.from_config).
+DEFAULT_ABBREVIATIONS = default_vocabulary().abbreviations
+DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Segmenter:
     """Splits text into paragraphs (lines or blank-line blocks) and sentences."""
 
     abbreviations: frozenset[str] = DEFAULT_ABBREVIATIONS
+
+    @classmethod
+    def from_config(cls, config: Config) -> Segmenter:
+        """A Segmenter with the abbreviations of a loaded expectations folder."""
+        return cls(vocabulary(config).abbreviations or DEFAULT_ABBREVIATIONS)
 
     def paragraphs(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each paragraph: one per non-empty line, or per block when hard-wrapped."""
@@ -50,7 +56,7 @@ class Segmenter:
         cursor = start
         for match in BOUNDARY.finditer(text, start, end):
             cut = match.end()
-            if self._is_abbreviation(text, cursor, match.start()):
+            if self.is_abbreviation(text, cursor, match.start()):
                 continue
             s, e = _strip(text, cursor, cut)
             if s < e:
@@ -60,7 +66,7 @@ class Segmenter:
         if s < e:
             yield s, e
 
-    def _is_abbreviation(self, text: str, floor: int, dot: int) -> bool:
+    def is_abbreviation(self, text: str, floor: int, dot: int) -> bool:
         """True when the full stop at `dot` ends an abbreviation ("U.S.", "Jan.", "No.")."""
         if text[dot] != ".":
             return False
@@ -71,7 +77,9 @@ class Segmenter:
         if token in self.abbreviations:
             return True
         # single initials ("J. Smith") and dotted acronyms ("U.S.A")
-        return len(token) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
+        return len(token) == 1 or bool(DOTTED.fullmatch(token))
+
+    _is_abbreviation = is_abbreviation  # the old private name, still called by checks/garble.py
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
@@ -175,7 +183,3 @@ def _segment_one(segmenter: Segmenter, source: str, story: str, text: str) -> tu
                           "end_line": index.end_line(s, e), "text": text[s:e]})
     return paras, sents
 
-
-def iter_offsets(frame: pd.DataFrame) -> Iterable[tuple[str, int, int]]:
-    """(source, start, end) of each row: handy for coverage checks."""
-    return zip(frame["source"], frame["start"], frame["end"], strict=True)

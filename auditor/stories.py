@@ -26,32 +26,23 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
+from .extract.dates import extract_dates
+from .extract.figures import extract_figures
+from .text import default_vocabulary
+
 ENTITY_RUN = re.compile(r"[A-Z][\w’'&-]*[\w](?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+|de[ \t]+)?[A-Z][\w’'&-]*[\w])*")
-FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[,  ]\d{3})+|\d+(?:\.\d+)?)(?:[ \t]*(thousand|million|billion|trillion|"
-                    r"crore|lakh|bn|mn|m|k)\b)?", re.IGNORECASE)
 WORD = re.compile(r"[a-z][a-z’'-]{3,}")
-MONTH_WORD = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?")
-DAY_BEFORE = re.compile(r"\b(\d{1,2})[ \t]+$")
-DAY_AFTER = re.compile(r"[ \t]+(\d{1,2})\b")
-SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
-          "trillion": 1e12, "crore": 1e7, "lakh": 1e5}
-STOPWORDS = frozenset(
-    "about above after again also among been before being below between both could does doing down during each "
-    "from further have having here into just more most much once only other over same should some such than that "
-    "their them then there these they this those through under until very were what when where which while will "
-    "with would your said says according year years month week told since last first".split()
-)
 CONNECTORS = ("of", "for", "and", "de")
-STARTERS = frozenset(
-    "the a an in on at by for from to of and but or as it its he she they we you i this that these those there here "
-    "his her their our my when while after before since if although though because however meanwhile also yet so "
-    "then now today yesterday officials critics analysts experts investors shares users residents lawmakers "
-    "supporters opponents several some many most all both each one two three under over according despite".split()
+# Capitalized at the start of a sentence without being a name: stopwords, and these.
+OPENERS = frozenset(
+    "however meanwhile despite today yesterday officials critics analysts experts investors shares users residents "
+    "lawmakers supporters opponents one two three".split()
 )
 STARTS = frozenset({". ", "! ", "? ", "- ", "• ", "* ", "\" ", "” ", ": "})
 LEAD_CHARS = 400
@@ -65,23 +56,17 @@ FACT_WEIGHT = 1.5  # figures and dates: the facts that tell one story from a fol
 
 
 def _figures(text: str) -> Iterable[str]:
-    """Figures as three-significant-digit values: 6.6 million, 6,600,000 and 6 600 000 agree."""
-    for m in FIGURE.finditer(text):
-        digits = re.sub(r"[,  ]", "", m.group(1))
-        try:
-            value = float(digits) * SCALES.get((m.group(2) or "").lower(), 1.0)
-        except ValueError:
-            continue
-        if value >= 10:
-            yield f"#{value:.3g}"
+    """Figures (auditor.extract) as three-significant-digit values: 6.6 million, 6,600,000 and 6 600 000 agree."""
+    for f in extract_figures(text):
+        if abs(f.value) >= 10:
+            yield f"#{f.value:.3g}"
 
 
 def _dates(text: str) -> Iterable[str]:
-    """Day-and-month mentions ("21 January", "Jan. 21, 2025"), year left out: outlets differ on it."""
-    for m in MONTH_WORD.finditer(text):
-        day = DAY_AFTER.match(text, m.end()) or DAY_BEFORE.search(text, max(0, m.start() - 4), m.start())
-        if day and 1 <= int(day.group(1)) <= 31:
-            yield f"@{m.group(1).lower()}-{int(day.group(1))}"
+    """Day-and-month mentions (auditor.extract: "21 January", "Jan. 21, 2025"), year left out: outlets differ."""
+    for d in extract_dates(text):
+        if d.month and d.day:
+            yield f"@{d.month}-{d.day}"
 
 
 def _entities(text: str) -> Iterable[str]:
@@ -96,13 +81,25 @@ def _entities(text: str) -> Iterable[str]:
         if m.start() == 0 or text[m.start() - 1] in "\n\"“(" or text[max(0, m.start() - 2):m.start()] in STARTS:
             if lower is None:
                 lower = set(WORD.findall(text))
-            while words and (words[0] in STARTERS or words[0] in lower):
+            while words and (words[0] in _starters() or words[0] in lower):
                 words = words[1:]
                 while words and words[0] in CONNECTORS:
                     words = words[1:]
         yield from (w for w in words if w not in CONNECTORS)
         if len(words) > 1:
             yield " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    """Words of no use to tell stories apart: stopwords and unit words ("years", "dollars")."""
+    vocab = default_vocabulary()
+    return vocab.stopwords | vocab.unit_words()
+
+
+@lru_cache(maxsize=1)
+def _starters() -> frozenset[str]:
+    return default_vocabulary().stopwords | OPENERS
 
 
 def _lead(text: str, title: str | None) -> str:
@@ -112,7 +109,8 @@ def _lead(text: str, title: str | None) -> str:
 def features(text: str, title: str | None = None) -> set[str]:
     """The features of one article: entities and figures of the whole text, words of title and lead."""
     feats = {f"e:{e}" for e in _entities(text)} | set(_figures(text)) | set(_dates(text))
-    feats |= {f"w:{w}" for w in WORD.findall(_lead(text, title).lower()) if w not in STOPWORDS}
+    stop = _stopwords()
+    feats |= {f"w:{w}" for w in WORD.findall(_lead(text, title).lower()) if w not in stop}
     return feats
 
 

@@ -25,11 +25,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ..corpus import Corpus, candidates, related
+from ..text import admits
 
-APPROXIMATE = {"about", "around", "approximately", "roughly", "nearly", "almost", "some", "an estimated",
-               "estimated", "close to", "circa", "approx", "up to"}
-AT_LEAST = {"over", "more than", "at least", "above", "upwards of", "in excess of"}
-AT_MOST = {"under", "less than", "below", "up to", "at most", "fewer than"}
 FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "align_score",
             "weekday_mismatch", "n_agree", "n_consensus"]
 
@@ -78,15 +75,8 @@ def agree(a: Claim, b: Claim, cfg: dict) -> bool:
     lo, hi = sorted((a.value, b.value))
     if hi == 0 or (hi - lo) / hi <= float(cfg.get("equal_tolerance", 0.001)):
         return True
-    for x, y in ((a, b), (b, a)):
-        if x.qualifier in APPROXIMATE and abs(x.value - y.value) / max(abs(y.value), 1e-9) <= float(
-                cfg.get("approximate_tolerance", 0.1)):
-            return True
-        if x.qualifier in AT_LEAST and y.value >= x.value:
-            return True
-        if x.qualifier in AT_MOST and y.value <= x.value:
-            return True
-    return False
+    tolerance = float(cfg.get("approximate_tolerance", 0.1))
+    return any(admits(x.qualifier, x.value, y.value, tolerance) for x, y in ((a, b), (b, a)))
 
 
 def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:

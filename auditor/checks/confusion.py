@@ -16,30 +16,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
 from ..corpus import Corpus, candidates, related
+from ..text import default_vocabulary, stem
 
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|[A-Z][a-z][A-Z]{1,3}|[A-Z]{2,5}s)\b")
 WORD = re.compile(r"[^\W_][\w’'-]*")
 GLUED = re.compile(r"[$€£¥\d]")
 DEFINITION = re.compile(r"\((?P<acr>[A-Za-z]{2,8})\)")
-STOPWORDS = frozenset(
-    "a an the of to in on at by for with from and or but as is are was were be been this that these those "
-    "its it their his her our your all any some no not than then so such into over under about".split()
-)
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A crude stem: enough to match train/training/trained, model/models."""
-    w = word.lower().strip("’'")
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(w) > len(suffix) + 2 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
+STOPWORDS = default_vocabulary().stopwords
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:

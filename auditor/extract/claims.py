@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 
 import pandas as pd
 
 from ..corpus import Corpus
 from ..segment import plain_strings
+from ..text import Vocabulary, content_words, default_vocabulary, stem, vocabulary
 from .dates import DateMention, extract_dates
 from .figures import Figure, extract_figures
 
@@ -28,33 +28,30 @@ CLAIM_COLUMNS = ["claim_id", "row_id", "source", "story", "claim_type", "start",
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 BASE = re.compile(r"^\s*of\s+([\w’'\s-]{1,80})")
-STOPWORDS = frozenset(
-    "a an the of to in on at by for with from and or but as is are was were be been being this that these those "
-    "its it their his her our your all any some no not than then so such into over under about its has have had "
-    "will would could should may might can which who whom whose what when where while also more most per each "
-    "said says say according who million billion thousand trillion percent cent bn".split()
-)
 WINDOW_WORDS = 8
-# Cheap pre-checks: a sentence without any of these holds no figure (or no date) worth parsing.
-FIGURE_HINT = re.compile(r"\d|\b(?:million|billion|trillion|thousand|lakh|crore|dozen)\b", re.IGNORECASE)
-DATE_HINT = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
-                       r"today|yesterday|tomorrow)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A crude English stem: advertisers/advertising -> advertis, settled/settlement -> settl."""
-    w = word.lower().strip("’'-")
-    for suffix in ("ements", "ement", "ations", "ation", "ings", "ing", "ers", "er", "ed", "es", "s"):
-        if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)]
-    return w
+def _hints(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Cheap pre-checks: a sentence without a digit or a spelled scale word holds no figure; one without a
+    digit, a month or weekday prefix or a relative day holds no date."""
+    scales = sorted(w for w in vocab.scale_words if w.isalpha())
+    calendar = sorted({w[:3] for w in [*vocab.full_months, *vocab.full_weekdays]})
+    return (re.compile(rf"\d|\b(?:{'|'.join(scales)})\b", re.IGNORECASE),
+            re.compile(rf"\d|\b(?:{'|'.join(calendar)}|today|yesterday|tomorrow)", re.IGNORECASE))
 
 
-def context_stems(text: str, start: int, end: int, width: int = WINDOW_WORDS) -> list[str]:
+FIGURE_HINT, DATE_HINT = _hints(default_vocabulary())
+
+
+def context_stopwords(vocab: Vocabulary) -> frozenset[str]:
+    """Words left out of a claim's context: stopwords, and the scale and percent words of figures."""
+    return vocab.stopwords | vocab.scale_and_percent_words()
+
+
+def context_stems(text: str, start: int, end: int, stop: frozenset[str], width: int = WINDOW_WORDS) -> list[str]:
     """Content-word stems within `width` words on either side of text[start:end]."""
-    before = [w for w in WORD.findall(text[:start]) if w.lower() not in STOPWORDS][-width:]
-    after = [w for w in WORD.findall(text[end:]) if w.lower() not in STOPWORDS][:width]
+    before = content_words(WORD.findall(text[:start]), stop)[-width:]
+    after = content_words(WORD.findall(text[end:]), stop)[:width]
     return [stem(w) for w in before + after]
 
 
@@ -80,30 +77,30 @@ def fact_year(sentence: str, offset: int, years: list[tuple[int, str]]) -> str:
     return min(pool, key=lambda y: abs(y[0] - offset))[1]
 
 
-def _percent_base(sentence: str, end: int) -> str:
+def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
     m = BASE.match(sentence[end:])
     if not m:
         return ""
-    words = [w for w in WORD.findall(m.group(1))[:6] if w.lower() not in STOPWORDS]
+    words = content_words(WORD.findall(m.group(1))[:6], stop)
     return " ".join(stem(w.rstrip("’'s") if w.endswith(("’s", "'s")) else w) for w in words)
 
 
-def _figure_row(f: Figure, sentence: str, offset: int) -> dict:
+def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str]) -> dict:
     return {"claim_type": "figure", "start": offset + f.start, "end": offset + f.end, "text": f.text,
             "kind": f.kind, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "precision": f.precision,
             "sig_digits": f.sig_digits, "scale": f.scale, "noun": f.noun.lower(),
-            "base": _percent_base(sentence, f.end) if f.kind == "percent" else "",
-            "context": " ".join(context_stems(sentence, f.start, f.end))}
+            "base": _percent_base(sentence, f.end, stop) if f.kind == "percent" else "",
+            "context": " ".join(context_stems(sentence, f.start, f.end, stop))}
 
 
-def _date_row(d: DateMention, sentence: str, offset: int) -> dict:
+def _date_row(d: DateMention, sentence: str, offset: int, stop: frozenset[str]) -> dict:
     iso = None
     if d.year and d.month:
         iso = dt.date(d.year, d.month, d.day or 1).isoformat()
     return {"claim_type": "date", "start": offset + d.start, "end": offset + d.end, "text": d.text,
             "kind": d.kind, "date": iso, "granularity": d.granularity, "year_inferred": d.year_inferred,
             "weekday_mismatch": d.weekday_mismatch, "weekday_written": d.weekday_written,
-            "context": " ".join(context_stems(sentence, d.start, d.end))}
+            "context": " ".join(context_stems(sentence, d.start, d.end, stop))}
 
 
 def _is_dateline(d: DateMention, sentence: str, line: int, published: dt.date | None) -> bool:
@@ -128,6 +125,7 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
     """Every figure and date claim of the non-boilerplate sentences."""
     audited = corpus.sources[corpus.sources["status"] == "audited"]
     published = {s: _published(p) for s, p in zip(audited["source"], audited["published"], strict=True)}
+    stop = context_stopwords(vocabulary(corpus.config))
     s = corpus.sentences
     keep = ~s["is_boilerplate"] if "is_boilerplate" in s else pd.Series(True, index=s.index)
     rows: list[dict] = []
@@ -138,10 +136,10 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
         years = bare_years(text, dates)
         for f in extract_figures(text) if FIGURE_HINT.search(text) else []:
-            rows.append(base | _figure_row(f, text, start) | {"years": fact_year(text, f.start, years)})
+            rows.append(base | _figure_row(f, text, start, stop) | {"years": fact_year(text, f.start, years)})
         for d in dates:
             if not _is_dateline(d, text, line, published.get(source)):
-                rows.append(base | _date_row(d, text, start) | {"years": ""})
+                rows.append(base | _date_row(d, text, start, stop) | {"years": ""})
     frame = plain_strings(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
     frame["claim_id"] = range(len(frame))
     return frame

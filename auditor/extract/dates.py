@@ -25,7 +25,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["DateMention", "date_spans", "extract_dates", "parse_dateline", "parse_dateline_parts"]
+from auditor.text import default_vocabulary
+
+__all__ = ["DateMention", "date_spans", "extract_dates", "month_pattern", "parse_dateline", "parse_dateline_parts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +47,22 @@ class DateMention:
     year_inferred: bool
 
 
-_MONTHS: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "febr": 2, "march": 3, "mar": 3,
-    "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
-    "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10,
-    "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
-_WEEKDAYS: dict[str, int] = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
-    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
-}
-_FULL_MONTHS = [k for k in _MONTHS if len(k) > 4 or k in ("may", "june", "july")]
-_FULL_WEEKDAYS = [k for k in _WEEKDAYS if k.endswith("day")]
+_VOCAB = default_vocabulary()
+_MONTHS = _VOCAB.months  # name or abbreviation -> 1..12
+_WEEKDAYS = _VOCAB.weekdays  # name or abbreviation -> 0 (Monday)..6
+_FULL_MONTHS = list(_VOCAB.full_months)
+_FULL_WEEKDAYS = list(_VOCAB.full_weekdays)
 
 
-def _alt(words: list[str]) -> str:
-    """Title-case and upper-case alternatives, longest first."""
+def _alt(words: list[str], upper: bool = True) -> str:
+    """Title-case (and upper-case) alternatives, longest first."""
     ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(f"{w.title()}|{w.upper()}" for w in ordered)
+    return "|".join(f"{w.title()}|{w.upper()}" if upper else w.title() for w in ordered)
+
+
+def month_pattern(upper: bool = True) -> str:
+    """A regex group matching a month name or abbreviation in Title (and UPPER) case, no trailing dot."""
+    return f"(?:{_alt(list(_MONTHS), upper)})"
 
 
 _SP = r"[^\S\n]"

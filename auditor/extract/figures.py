@@ -24,7 +24,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from auditor.extract.dates import date_spans
+from auditor.extract.dates import date_spans, month_pattern
+from auditor.text import default_vocabulary
 
 __all__ = ["Figure", "extract_figures"]
 
@@ -48,152 +49,20 @@ class Figure:
 
 # --------------------------------------------------------------------------- vocabularies
 
-_SCALES: dict[str, tuple[str, int]] = {
-    "thousand": ("thousand", 3), "k": ("thousand", 3), "K": ("thousand", 3),
-    "million": ("million", 6), "m": ("million", 6), "M": ("million", 6), "MM": ("million", 6),
-    "mn": ("million", 6), "mln": ("million", 6), "mio": ("million", 6),
-    "billion": ("billion", 9), "bn": ("billion", 9), "bln": ("billion", 9), "B": ("billion", 9),
-    "b": ("billion", 9),
-    "trillion": ("trillion", 12), "tn": ("trillion", 12), "trn": ("trillion", 12), "T": ("trillion", 12),
-    "lakh": ("lakh", 5), "lakhs": ("lakh", 5), "crore": ("crore", 7), "crores": ("crore", 7),
-    "cr": ("crore", 7),
-    "lakh crore": ("lakh crore", 12), "lakh crores": ("lakh crore", 12), "Mio": ("million", 6),
-    "Mio.": ("million", 6), "Mrd": ("billion", 9), "Mrd.": ("billion", 9),
-}
-_AMBIGUOUS_SCALES = frozenset({"k", "K", "m", "M", "B", "b", "T"})
+_VOCAB = default_vocabulary()
+_SCALES = _VOCAB.scales
+_AMBIGUOUS_SCALES = _VOCAB.ambiguous_scales
+_CUR_PREFIX = _VOCAB.currency_symbols
+_POST = _VOCAB.units  # post-number words: key -> (kind, unit, power-of-ten multiplier)
 
-_CUR_PREFIX: dict[str, str] = {
-    "US$": "USD", "U.S.$": "USD", "US $": "USD", "$": "USD", "A$": "AUD", "AU$": "AUD", "C$": "CAD",
-    "CA$": "CAD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD", "R$": "BRL", "NT$": "TWD", "Mex$": "MXN",
-    "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "₦": "NGN",
-    "₪": "ILS", "Rs.": "INR", "Rs": "INR", "INR": "INR", "USD": "USD", "EUR": "EUR", "GBP": "GBP",
-    "JPY": "JPY", "CHF": "CHF", "CNY": "CNY", "RMB": "CNY", "AUD": "AUD", "CAD": "CAD", "HKD": "HKD",
-    "SGD": "SGD", "NZD": "NZD", "SEK": "SEK", "NOK": "NOK", "DKK": "DKK", "PLN": "PLN", "BRL": "BRL",
-    "KRW": "KRW", "RUB": "RUB", "ZAR": "ZAR", "MXN": "MXN", "TRY": "TRY", "SAR": "SAR", "AED": "AED",
-    "Sfr": "CHF", "SFr.": "CHF",
-}
-
-# post-number words: key -> (kind, unit, power-of-ten multiplier)
-_POST: dict[str, tuple[str, str, int]] = {}
-
-
-def _add(kind: str, unit: str, words: str, power: int = 0) -> None:
-    for w in words.split("|"):
-        _POST[w] = (kind, unit, power)
-
-
-_add("percent", "%", "%|per cent|percent|per-cent|pc|pct|Per cent|Percent")
-_add("percent", "pp", "percentage points|percentage point|percentage-points|percentage-point|pp|ppt|pps")
-_add("percent", "bp", "basis points|basis point|bps|bp")
-_add("money", "USD", "dollars|dollar|US dollars|U.S. dollars|American dollars|USD|US dollar")
-_add("money", "USD", "cents|cent", -2)
-_add("money", "AUD", "Australian dollars|AUD")
-_add("money", "CAD", "Canadian dollars|CAD")
-_add("money", "HKD", "Hong Kong dollars|HKD")
-_add("money", "SGD", "Singapore dollars|SGD")
-_add("money", "NZD", "New Zealand dollars|NZD")
-_add("money", "TWD", "Taiwan dollars|Taiwanese dollars|TWD")
-_add("money", "EUR", "euros|euro|EUR|€|Euros|Euro")
-_add("money", "GBP", "pounds|pound|pounds sterling|sterling|GBP")
-_add("money", "GBP", "pence|p", -2)
-_add("money", "CNY", "yuan|renminbi|CNY|RMB")
-_add("money", "JPY", "yen|JPY")
-_add("money", "INR", "rupees|rupee|INR|Indian rupees")
-_add("money", "PKR", "Pakistani rupees|PKR")
-_add("money", "CHF", "Swiss francs|francs|CHF")
-_add("money", "RUB", "roubles|rubles|RUB")
-_add("money", "KRW", "won|KRW")
-_add("money", "MXN", "pesos|MXN")
-_add("money", "BRL", "reais|BRL")
-_add("money", "ZAR", "rand|ZAR")
-_add("money", "NGN", "naira|NGN")
-_add("money", "TRY", "lira|liras|TRY")
-_add("money", "ILS", "shekels|ILS")
-_add("money", "SEK", "Swedish kronor|kronor|SEK")
-_add("money", "NOK", "Norwegian kroner|NOK")
-_add("money", "DKK", "Danish kroner|DKK")
-_add("money", "PLN", "zloty|zlotys|PLN")
-_add("money", "AED", "dirhams|AED")
-_add("money", "SAR", "riyals|SAR")
-_add("quantity", "kWh", "kWh|kilowatt-hours|kilowatt hours|kilowatt-hour")
-_add("quantity", "MWh", "MWh|megawatt-hours|megawatt hours|megawatt-hour")
-_add("quantity", "GWh", "GWh|gigawatt-hours|gigawatt hours|gigawatt-hour")
-_add("quantity", "TWh", "TWh|terawatt-hours|terawatt hours|terawatt-hour")
-_add("quantity", "W", "watts|watt")
-_add("quantity", "kW", "kW|kilowatts|kilowatt")
-_add("quantity", "MW", "MW|megawatts|megawatt")
-_add("quantity", "GW", "GW|gigawatts|gigawatt")
-_add("quantity", "TW", "TW|terawatts|terawatt")
-_add("quantity", "MWp", "MWp")
-_add("quantity", "GWp", "GWp")
-_add("quantity", "ha", "ha|hectares|hectare")
-_add("quantity", "acre", "acres|acre")
-_add("quantity", "km2", "km²|km2|sq km|sq. km|square kilometres|square kilometers")
-_add("quantity", "km2", "square kilometre|square kilometer")
-_add("quantity", "m2", "m²|sq m|square metres|square meters|square metre|square meter")
-_add("quantity", "ft2", "sq ft|sq. ft|square feet|square foot")
-_add("quantity", "mi2", "sq mi|square miles|square mile")
-_add("quantity", "km/h", "km/h|kph|kmh|kilometres per hour|kilometers per hour")
-_add("quantity", "mph", "mph|miles per hour")
-_add("quantity", "km", "km|kilometres|kilometers|kilometre|kilometer|kms")
-_add("quantity", "m", "m|metres|meters|metre|meter")
-_add("quantity", "cm", "cm|centimetres|centimeters|centimetre|centimeter")
-_add("quantity", "mm", "mm|millimetres|millimeters|millimetre|millimeter")
-_add("quantity", "mi", "mi|miles|mile")
-_add("quantity", "ft", "ft|feet|foot")
-_add("quantity", "in", "inches|inch")
-_add("quantity", "kg", "kg|kilograms|kilogrammes|kilogram|kilos|kilo")
-_add("quantity", "g", "g|grams|grammes|gram")
-_add("quantity", "mg", "mg|milligrams|milligram")
-_add("quantity", "t", "t|tonnes|tons|tonne|ton|metric tons|metric tonnes")
-_add("quantity", "kt", "kt|kilotonnes|kilotons")
-_add("quantity", "Mt", "Mt|megatonnes|megatons")
-_add("quantity", "Gt", "Gt|gigatonnes|gigatons")
-_add("quantity", "lb", "lb|lbs")
-_add("quantity", "oz", "oz|ounces|ounce")
-_add("quantity", "L", "L|litres|liters|litre|liter")
-_add("quantity", "mL", "ml|mL|millilitres|milliliters")
-_add("quantity", "gal", "gallons|gallon")
-_add("quantity", "bbl", "barrels|barrel|bbl")
-_add("quantity", "bbl/d", "barrels per day|barrels a day|bpd")
-_add("quantity", "m3", "m³|m3|cubic metres|cubic meters")
-_add("quantity", "bcm", "bcm|billion cubic metres|billion cubic meters")
-_add("quantity", "°C", "°C|° C|degrees Celsius|degrees C|Celsius")
-_add("quantity", "°F", "°F|degrees Fahrenheit|degrees F|Fahrenheit")
-_add("quantity", "GB", "GB|gigabytes|gigabyte")
-_add("quantity", "TB", "TB|terabytes|terabyte")
-_add("quantity", "MB", "MB|megabytes|megabyte")
-_add("quantity", "Gbps", "Gbps|Gbit/s")
-_add("quantity", "Mbps", "Mbps|Mbit/s")
-_add("quantity", "ppm", "ppm|parts per million")
-_add("quantity", "year", "years|year|yrs|yr")
-_add("quantity", "month", "months|month")
-_add("quantity", "week", "weeks|week")
-_add("quantity", "day", "days|day")
-_add("quantity", "h", "hours|hour|hrs|hr|h")
-_add("quantity", "min", "minutes|minute|mins|min")
-_add("quantity", "s", "seconds|second|secs|sec")
 
 def _wordset(text: str) -> frozenset[str]:
     """Whitespace-separated words of ``text`` as a set."""
     return frozenset(text.split())
 
 
-_QUALIFIERS = [
-    "more than", "less than", "fewer than", "at least", "at most", "up to", "as many as", "as much as",
-    "as few as", "as little as", "no more than", "not more than", "no less than", "not less than",
-    "no fewer than", "upwards of", "upward of", "in excess of", "close to", "nearly", "almost", "about",
-    "around", "roughly", "approximately", "approx.", "approx", "some", "an estimated", "estimated",
-    "over", "under", "above", "below", "just over", "just under", "well over", "well above",
-    "well below", "well under", "slightly more than", "slightly less than", "slightly over",
-    "a little over", "a little more than", "exactly", "precisely", "circa", "c.", "ca.", "north of",
-    "nigh on", "just shy of", "shy of",
-]
-_QUAL_NORMAL = {
-    "approx.": "approximately", "approx": "approximately", "circa": "about", "c.": "about",
-    "ca.": "about", "~": "about", "≈": "about", ">": "more than", "<": "less than", "≥": "at least",
-    "≤": "at most", "upward of": "upwards of",
-}
+_QUALIFIERS = _VOCAB.qualifiers_before()
+_QUAL_NORMAL = _VOCAB.qualifier_aliases
 
 _WORD_NUMBERS: dict[str, tuple[str, int]] = {  # word -> (digits as written, trailing insignificant zeros)
     "a": ("1", 0), "an": ("1", 0), "one": ("1", 0), "two": ("2", 0), "three": ("3", 0), "four": ("4", 0),
@@ -204,15 +73,10 @@ _WORD_NUMBERS: dict[str, tuple[str, int]] = {  # word -> (digits as written, tra
     "half a": ("0.5", 0), "half an": ("0.5", 0),
 }
 
-_STOP = _wordset("""
-a an the of in on at to for from by with and or but nor per each every than as that which who whom
-whose this these those it its their his her our my your is are was were be been being has have had
-will would could can may might should shall must do does did not no after before over under since
-until between into across against during including according ago annually so if when while where
-about around up down out off less last next also only just all both such another said
-says say told reported whereas although though because then there here what how why yet still even
-now already via like plus minus versus vs compared respectively alone apiece monthly-basis yearly-
-basis approximately roughly nearly almost estimated
+# words that end a counted noun phrase: function words, reporting verbs and these
+_STOP = _VOCAB.function_words | _VOCAB.reporting_verbs | _wordset("""
+ago annually alone apiece respectively compared monthly-basis yearly- basis approximately roughly nearly almost
+estimated
 """)
 
 _VERBS_S = _wordset("""
@@ -243,18 +107,10 @@ floor apartment apt suite box pillar priority day week top windows covid ios and
 step term code form schedule list annex protocol no.
 """)
 
-_FUNCTION_CAPS = _wordset("""
-the a an and or but of in on at to for from by with about around over under nearly almost some only
-just roughly approximately more less fewer than least most up all another those these its their his
-her our my your we they he she it i you there here total overall estimated then when while after
-before since until between among including within without into across as if so yet also even still
-now again each every both additional further extra although though because once per out off during
-against toward towards via plus minus barely fully exactly precisely says said reported according is
-are was were had has have be been will would could should may might can must did do does got what
-which who whom whose that this where why how circa several many few other others first last next
-like unlike near past upon meanwhile however altogether together today yesterday recently currently
-already earlier later initially previously eventually finally collectively combined well whopping
-record mere above below beyond excess upwards upward north no not never approx approx. c. ca.
+# capitalised words before a number that are no name ("Nearly 300", "The 500"): stopwords, qualifier words, these
+_FUNCTION_CAPS = _VOCAB.stopwords | {w for q in _QUALIFIERS for w in q.split()} | _wordset("""
+additional altogether barely collectively combined currently earlier eventually extra finally fully got however
+initially later meanwhile mere overall previously recently record today together total whopping yesterday
 """)
 
 _NUMBER_WORDS = "|".join(w.title() + "|" + w for w in _WORD_NUMBERS if " " not in w and len(w) > 2)
@@ -275,6 +131,15 @@ def _alt(keys: list[str]) -> str:
             pat += r"(?![A-Za-z0-9²³])"
         parts.append(pat)
     return "|".join(parts)
+
+
+def _plain_alt(keys: tuple[str, ...] | list[str]) -> str:
+    """Regex alternation of literal forms, longest first, spaces matching any horizontal whitespace."""
+    return "|".join(re.escape(k).replace(r"\ ", rf"{_SP}+") for k in sorted(set(keys), key=len, reverse=True))
+
+
+# spelled-out scale words a number word may precede ("two million"): the short-scale ones
+_SPELLED_SCALES = sorted(w for w in _VOCAB.scale_words if w.isalpha() and _SCALES[w][1] % 3 == 0 and w == _SCALES[w][0])
 
 
 _NUMBER = rf"""
@@ -298,12 +163,12 @@ _FIG_RE = re.compile(
     (?:
         (?(cur)|(?<![\w.,:/#\u00a3\u20ac$]))(?P<num>{_NUMBER})(?!\d)
       | (?<![\w'’-])(?P<word>(?:[Hh]alf{_SP}+an?|[Aa]n?|{_NUMBER_WORDS}))
-        (?={_SP}+(?:thousand|million|billion|trillion)\b(?!-))
+        (?={_SP}+(?:{"|".join(_SPELLED_SCALES)})\b(?!-))
     )
     (?:
-        (?P<ssp>{_SP}|-)?(?P<scale>thousand|million|billion|trillion|lakh{_SP}+crores?|lakhs?|crores?)(?![A-Za-z])
-      | {_SP}?(?P<scale2>bn|mn|mln|bln|tn|trn|cr|mio|Mio\.?|Mrd\.?)(?![A-Za-z0-9])
-      | (?P<scale3>MM|k|K|m|M|B|b|T)(?![A-Za-z0-9²³])
+        (?P<ssp>{_SP}|-)?(?P<scale>{_plain_alt(_VOCAB.scale_words)})(?![A-Za-z])
+      | {_SP}?(?P<scale2>{_plain_alt(_VOCAB.scale_abbreviations)})(?![A-Za-z0-9])
+      | (?P<scale3>{_plain_alt(_VOCAB.scale_suffixes)})(?![A-Za-z0-9²³])
     )?
     (?:(?P<psp>{_SP}|-)?(?P<post>{_alt(list(_POST))}))?
     """,
@@ -326,7 +191,10 @@ _BLOCK_RE = re.compile(
 )
 
 # a character class first lets the regex engine skip ahead in C: digit runs and scale words
-_TRIGGER_RE = re.compile(r"[\dtmb](?:(?<=\d)\d*|(?<=t)housand(?![A-Za-z])|(?<=[mbt])r?illion(?![A-Za-z]))")
+_TRIGGER_RE = re.compile(
+    rf"[\d{''.join(sorted({w[0] for w in _SPELLED_SCALES}))}](?:(?<=\d)\d*"
+    + "".join(f"|(?<={w[0]}){w[1:]}(?![A-Za-z])" for w in _SPELLED_SCALES) + ")"
+)
 _CUR_LAST = frozenset(k[-1] for k in _CUR_PREFIX)
 _CUR_BEFORE_RE = re.compile(
     rf"(?:(?<![A-Za-z])(?:{_alt(_CUR_WORD_PREFIXES).replace('(?![A-Za-z0-9²³])', '')})"
@@ -336,21 +204,19 @@ _WORDNUM_BEFORE_RE = re.compile(
     rf"(?<![\w'’-])(?:[Hh]alf{_SP}+an?|[Aa]n?|{_NUMBER_WORDS}){_SP}+$"
 )
 _QUAL_SET = frozenset(_QUALIFIERS)
-_POST_QUAL_RE = re.compile(rf"(?:-|{_SP})?(odd|plus|\+|or{_SP}+so|or{_SP}+more|or{_SP}+above)(?![\w+])")
-_POST_QUAL_NORMAL = {"odd": "about", "or so": "about", "plus": "more than", "+": "more than",
-                     "or more": "at least", "or above": "at least"}
-_QUAL_SYMBOLS = "~≈<>≥≤"
+_POST_QUAL_RE = re.compile(rf"(?:-|{_SP})?({_plain_alt(_VOCAB.qualifiers_after)})(?![\w+])")
+_POST_QUAL_NORMAL = _VOCAB.qualifier_aliases
+_QUAL_SYMBOLS = _VOCAB.qualifier_symbols()
 _TOKEN_OK_RE = re.compile(r"[A-Za-z][\w&'’./-]*\Z")
 _LINE_START_RE = re.compile(rf"(?:^|\n){_SP}*(?:[-*•·]{_SP}*)?$")
+_MONTH_TITLE = month_pattern(upper=False)
 _MONTH_BEFORE_RE = re.compile(
-    rf"\b(?:Jan|Feb|Febr|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|June"
-    rf"|July|August|September|October|November|December)\.?{_SP}*(?:the{_SP}+)?"
+    rf"\b{_MONTH_TITLE}\.?{_SP}*(?:the{_SP}+)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?,?{_SP}*(?:[-–&]|and|to){_SP}*)?$"  # "January 5 and 6"
 )
 _MONTH_AFTER_RE = re.compile(
     rf"(?:{_SP}*(?:[-–&]|and|to){_SP}*\d{{1,2}}(?:st|nd|rd|th)?)?{_SP}+(?:of{_SP}+)?"
-    rf"(?:January|February|March|April|June|July|August|September|October|November|December"
-    rf"|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z])"
+    rf"{_MONTH_TITLE}\.?(?![a-z])"
 )
 _TIME_AFTER_RE = re.compile(rf"{_SP}?(?:[ap]\.?m\b\.?|[AP]M\b|GMT\b|UTC\b|o'clock|o’clock)")
 _WORDS_RE = re.compile(rf"(?:{_SP}+|-)([^\W\d_](?:[^\W\d_]|['’&-](?=[^\W\d_]))*['’]?)(?![\w])")

@@ -1,0 +1,223 @@
+"""Text utilities shared by every stage: the word lists of expectations/lexicons/ and the stemmer.
+
+One vocabulary per concept, each a lexicon file, read here and nowhere else:
+
+| concept | lexicon |
+|---|---|
+| qualifiers and the bound each puts on a figure | qualifiers.yaml |
+| stopwords (function words, quantifiers, reporting verbs) | stopwords.yaml |
+| month and weekday names | calendar.yaml |
+| units, currencies | units.yaml |
+| scale words | scales.yaml |
+| abbreviations (no sentence end after their full stop) | abbreviations.yaml |
+
+`vocabulary(config)` gives the `Vocabulary` of a loaded `Config` (built once per expectations
+digest); `default_vocabulary()` reads the project's own expectations/ once, for modules that
+compile their regexes at import time (auditor.extract) or run without a config (tests, stories).
+
+`stem` is the Snowball English stemmer (snowballstemmer), cached: it runs on every word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import snowballstemmer
+import yaml
+
+from .config import default_dir
+
+if TYPE_CHECKING:
+    from .config import Config
+
+BOUNDS = ("lower", "upper", "approximate", "exact")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The word lists of one expectations folder, ready to use (sets and maps, lower case unless noted)."""
+
+    qualifier_bounds: Mapping[str, frozenset[str]]  # phrase -> its bounds ("lower", "upper", ...)
+    qualifier_aliases: Mapping[str, str]  # other spelling or symbol -> the phrase it stands for
+    qualifiers_after: tuple[str, ...]  # written after the figure ("5,000-odd")
+    function_words: frozenset[str]
+    quantifiers: frozenset[str]
+    reporting_verbs: frozenset[str]
+    months: Mapping[str, int]  # name or abbreviation -> 1..12
+    full_months: tuple[str, ...]
+    weekdays: Mapping[str, int]  # name or abbreviation -> 0 (Monday)..6
+    full_weekdays: tuple[str, ...]
+    scales: Mapping[str, tuple[str, int]]  # written form (as written) -> (scale name, power of ten)
+    scale_words: tuple[str, ...]  # spelled out ("million", "lakh crore")
+    scale_abbreviations: tuple[str, ...]  # "bn", "Mio."
+    scale_suffixes: tuple[str, ...]  # glued: "m", "k"
+    ambiguous_scales: frozenset[str]
+    currency_symbols: Mapping[str, str]  # written before the amount -> ISO code
+    units: Mapping[str, tuple[str, str, int]]  # written after the number -> (kind, unit, power of ten)
+    abbreviations: frozenset[str]
+    stopwords: frozenset[str] = field(init=False)  # function words, quantifiers and reporting verbs
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stopwords", self.function_words | self.quantifiers | self.reporting_verbs)
+
+    def qualifier(self, written: str) -> str:
+        """The normalised phrase of a written qualifier ("approx." -> "approximately"), "" if none."""
+        key = " ".join(written.lower().split())
+        key = self.qualifier_aliases.get(key, key)
+        return key if key in self.qualifier_bounds else ""
+
+    def bounds(self, qualifier: str) -> frozenset[str]:
+        """The bounds a qualifier puts on the value: {"lower"}, {"upper", "approximate"}, ... (empty: none)."""
+        return self.qualifier_bounds.get(self.qualifier(qualifier) if qualifier else "", frozenset())
+
+    def qualifiers_before(self) -> list[str]:
+        """Every phrase or spelling written before a figure (words only, symbols excluded)."""
+        after = set(self.qualifiers_after)
+        words = [q for q in [*self.qualifier_bounds, *self.qualifier_aliases] if q not in after]
+        return [q for q in words if any(c.isalpha() for c in q)]
+
+    def qualifier_symbols(self) -> str:
+        """Single-character qualifiers written before a figure ("~", ">", "≤")."""
+        return "".join(k for k in self.qualifier_aliases if len(k) == 1 and not k.isalnum()
+                       and k not in self.qualifiers_after)
+
+    def scale_and_percent_words(self) -> frozenset[str]:
+        """Words of scale and percent forms ("million", "bn", "per", "cent"): no content around a figure."""
+        forms = [*self.scales, *(k for k, v in self.units.items() if v[0] == "percent")]
+        return frozenset(w.lower() for f in forms for w in f.replace("-", " ").split() if w.isalpha())
+
+    def unit_words(self) -> frozenset[str]:
+        """Lower-case words of unit and currency names ("years", "tonnes", "dollars")."""
+        return frozenset(w.lower() for f in self.units for w in f.split() if w.isalpha() and len(w) > 2)
+
+
+def admits(qualifier: str, stated: float, other: float, tolerance: float, vocab: Vocabulary | None = None) -> bool:
+    """Does "<qualifier> <stated>" admit the value `other`? Every bound of the qualifier must hold.
+
+    lower: other >= stated ("at least 400" admits 412); upper: other <= stated; approximate:
+    |stated - other| <= tolerance * |other|; no qualifier or an exact one admits nothing more.
+    """
+    bounds = (vocab or default_vocabulary()).bounds(qualifier)
+    if not bounds or "exact" in bounds:
+        return False
+    if "lower" in bounds and other < stated:
+        return False
+    if "upper" in bounds and other > stated:
+        return False
+    return "approximate" not in bounds or abs(stated - other) <= tolerance * max(abs(other), 1e-9)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _words(data: Mapping[str, Any], key: str) -> list[str]:
+    return [str(w) for w in data.get(key) or []]
+
+
+def _mapping(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    return dict(data.get(key) or {})
+
+
+def _qualifiers(data: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    bounds: dict[str, set[str]] = {}
+    for bound in BOUNDS:
+        for phrase in _words(data, bound):
+            bounds.setdefault(" ".join(phrase.lower().split()), set()).add(bound)
+    return {phrase: frozenset(b) for phrase, b in bounds.items()}
+
+
+def _calendar(names: list[str], abbreviations: Mapping[str, str], first: int) -> dict[str, int]:
+    index = {name.lower(): i + first for i, name in enumerate(names)}
+    return index | {abbr.lower(): index[full.lower()] for abbr, full in abbreviations.items()}
+
+
+def _scales(data: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
+    powers = {str(k): int(v) for k, v in _mapping(data, "powers").items()}
+    out: dict[str, tuple[str, int]] = {}
+    for key in ("words", "abbreviations", "suffixes"):
+        for written, name in _mapping(data, key).items():
+            out[str(written)] = (str(name), powers[str(name)])
+    return out
+
+
+def _units(data: Mapping[str, Any]) -> dict[str, tuple[str, str, int]]:
+    out: dict[str, tuple[str, str, int]] = {}
+    for section, kind, power in (("percent", "percent", 0), ("currencies", "money", 0),
+                                 ("currency_subunits", "money", -2), ("quantities", "quantity", 0)):
+        for unit, forms in _mapping(data, section).items():
+            for form in forms:
+                out[str(form)] = (kind, str(unit), power)
+    return out
+
+
+def build(lexicons: Mapping[str, Any]) -> Vocabulary:
+    """A Vocabulary from parsed lexicon files (lexicon name -> data), as `Config.lexicons` holds them."""
+    qualifiers = lexicons.get("qualifiers") or {}
+    stop = lexicons.get("stopwords") or {}
+    cal = lexicons.get("calendar") or {}
+    scales = lexicons.get("scales") or {}
+    units = lexicons.get("units") or {}
+    return Vocabulary(
+        qualifier_bounds=_qualifiers(qualifiers),
+        qualifier_aliases={str(k).lower(): str(v).lower() for k, v in _mapping(qualifiers, "aliases").items()},
+        qualifiers_after=tuple(_words(qualifiers, "after")),
+        function_words=frozenset(w.lower() for w in _words(stop, "function_words")),
+        quantifiers=frozenset(w.lower() for w in _words(stop, "quantifiers")),
+        reporting_verbs=frozenset(w.lower() for w in _words(stop, "reporting_verbs")),
+        months=_calendar(_words(cal, "months"), _mapping(cal, "month_abbreviations"), 1),
+        full_months=tuple(w.lower() for w in _words(cal, "months")),
+        weekdays=_calendar(_words(cal, "weekdays"), _mapping(cal, "weekday_abbreviations"), 0),
+        full_weekdays=tuple(w.lower() for w in _words(cal, "weekdays")),
+        scales=_scales(scales),
+        scale_words=tuple(map(str, _mapping(scales, "words"))),
+        scale_abbreviations=tuple(map(str, _mapping(scales, "abbreviations"))),
+        scale_suffixes=tuple(map(str, _mapping(scales, "suffixes"))),
+        ambiguous_scales=frozenset(_words(scales, "ambiguous_suffixes")),
+        currency_symbols={str(k): str(v) for k, v in _mapping(units, "currency_symbols").items()},
+        units=_units(units),
+        abbreviations=frozenset(w.lower() for w in _words(lexicons.get("abbreviations") or {}, "abbreviations")),
+    )
+
+
+_BY_DIGEST: dict[str, Vocabulary] = {}
+
+
+def vocabulary(config: Config | None = None) -> Vocabulary:
+    """The Vocabulary of a loaded Config (built once per expectations digest); the default one without."""
+    if config is None:
+        return default_vocabulary()
+    if not config.digest:
+        return build(config.lexicons)
+    if config.digest not in _BY_DIGEST:
+        _BY_DIGEST[config.digest] = build(config.lexicons)
+    return _BY_DIGEST[config.digest]
+
+
+LEXICONS = ("qualifiers", "stopwords", "calendar", "scales", "units", "abbreviations")
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> Vocabulary:
+    """The Vocabulary of the project's own expectations/lexicons/, read once (only the files it needs:
+    `load_config` validates them for a run; a broken suite elsewhere must not stop an import)."""
+    folder = default_dir() / "lexicons"
+    return build({name: yaml.safe_load((folder / f"{name}.yaml").read_text(encoding="utf-8")) for name in LEXICONS})
+
+
+# --------------------------------------------------------------------------- words
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 17)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) English stem, lower case: trained/training -> train, models -> model."""
+    return _STEMMER.stemWord(word.lower().strip("’'-").replace("’", "'"))
+
+
+def content_words(words: Iterable[str], stop: frozenset[str]) -> list[str]:
+    """The words whose lower case is not in `stop`, in order."""
+    return [w for w in words if w.lower() not in stop]
