@@ -233,3 +233,14 @@ def test_context_stems_use_the_shared_stemmer_and_stopwords():
     stop = claims.context_stopwords(VOCAB)
     assert claims.context_stems(sentence, fig.start, fig.end, stop) == [
         stem("regulators"), stem("settlement"), stem("covered"), stem("advertisers")]
+
+
+def test_a_loaded_config_gives_the_same_vocabulary_as_the_default():
+    from auditor.config import load_config
+
+    config = load_config()
+    vocab = text.vocabulary(config)
+    assert vocab is text.vocabulary(config)  # built once per expectations digest
+    assert vocab.qualifier_bounds == VOCAB.qualifier_bounds and vocab.units == VOCAB.units
+    assert vocab.stopwords == VOCAB.stopwords and vocab.months == VOCAB.months
+    assert Segmenter.from_config(config).abbreviations == VOCAB.abbreviations

@@ -1,6 +1,7 @@
 """Date mentions in news text: absolute dates, month/year, weekday references, datelines.
 
-Pure stdlib, precompiled regexes. Conventions (documented choices):
+Precompiled regexes; month and weekday names from lexicons/calendar.yaml (auditor.text). Conventions
+(documented choices):
 
 * ``21/01/2025`` and ``21-01-2025`` are read day-first; when the first number cannot be a day-first
   reading (``01/21/2025``: month 21 is impossible) the US month-first reading is used.

@@ -1,6 +1,8 @@
 """Figures in news text: money, percentages, counts and physical quantities.
 
-Pure stdlib, precompiled regexes, no models.  Documented choices:
+Precompiled regexes, no models; units, currencies, scale words and qualifiers come from the lexicons
+(units.yaml, scales.yaml, qualifiers.yaml, stopwords.yaml through auditor.text), compiled once at import.
+Documented choices:
 
 * Separators: ``1,000`` / ``1,00,000`` (Indian) / ``1.000`` / ``1 000`` (normal, thin or no-break
   space) group thousands; ``1,5`` and ``1.234,5`` use a decimal comma.  A single dot followed by
