@@ -1,12 +1,19 @@
 """Command line: parse arguments, call run.audit(), map the outcome to an exit code.
 
-Exit status: 0 audit done and gate passed; 1 gate failed; 2 usage, config or suite error.
+Exit status: 0 audit done and gate passed; 1 gate failed; 2 usage, config or suite error, an
+unusable --out, a failed write, nothing to audit; 130 interrupted (Ctrl-C). Never a traceback
+for any of these: one line on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import __version__
@@ -94,10 +101,15 @@ def _audit(args: argparse.Namespace) -> int:
     options = AuditOptions(paths=paths, out=args.out, formats=args.formats, expectations=args.expectations,
                            fail_under=args.fail_under, fail_on=args.fail_on, baseline=args.baseline,
                            stories=args.stories, db=args.db, jobs=args.jobs, engine=args.engine)
-    result = audit(options)
-    print(_summary(result))
-    print(f"reports written to {args.out}", file=sys.stderr)
+    result = audit(options, announce=_announce)
+    print(f"reports written to {result.folders[-1] if result.folders else args.out}", file=sys.stderr)
     return 0 if result.passed else 1
+
+
+def _announce(result) -> None:
+    """The summary on stdout, flushed before the outputs are published (a closed pipe stops the run)."""
+    print(_summary(result))
+    sys.stdout.flush()
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -115,22 +127,107 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `auditor` console script."""
-    from .errors import ConfigError
+def _say(message: str) -> None:
+    """One line on stderr (nothing if stderr is closed too)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"auditor: {message}", file=sys.stderr, flush=True)
 
-    args = build_parser().parse_args(argv)
-    handlers = {"audit": _audit, "baseline": _baseline, "history": _history}
+
+def _mute_stdout() -> None:
+    """After a broken pipe: send what is left of stdout to /dev/null so the exit flush cannot fail."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+@contextlib.contextmanager
+def _sigint_noted() -> Iterator[None]:
+    """Install the run's SIGINT handler (main thread only), restore the previous one afterwards.
+
+    A KeyboardInterrupt that Python cannot raise (inside an at-fork hook, a finalizer) is recorded
+    by the handler and not printed as "Exception ignored": the run stops at its next checkpoint.
+    """
+    from .run import on_sigint, reset_interrupts
+
+    reset_interrupts()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous, hook = signal.signal(signal.SIGINT, on_sigint), sys.unraisablehook
+
+    def quiet_interrupts(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet_interrupts
     try:
-        return handlers[args.command](args)
-    except ConfigError as exc:
-        print(f"auditor: configuration error: {exc}", file=sys.stderr)
+        yield
+    finally:
+        sys.unraisablehook = hook
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+
+
+def _run(handler, args: argparse.Namespace) -> int:
+    """The command, with every expected failure mapped to one line and an exit code."""
+    from .errors import ConfigError, NothingToAudit, OutputError
+
+    try:
+        return handler(args)
+    except KeyboardInterrupt as exc:
+        if getattr(exc, "published", False):
+            _say("interrupted after the reports were written and the run recorded")
+            return 130
+        return _interrupt_code()
+    except BrokenPipeError:
+        _mute_stdout()
+        _say("standard output was closed before the summary was written (broken pipe); "
+             "the previous reports and the history are unchanged")
         return 2
-    except (ValueError, RuntimeError, OSError) as exc:
+    except ConfigError as exc:
+        _say(f"configuration error: {exc}")
+        return 2
+    except (OutputError, NothingToAudit) as exc:
+        _say(str(exc))
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"{where}{exc.strerror or exc}")
+        return 2
+    except (ValueError, RuntimeError) as exc:
         if type(exc).__name__ in ("BaselineError", "HistoryError"):
-            print(f"auditor: {exc}", file=sys.stderr)
+            _say(str(exc))
+            return 2
+        if _interrupted():  # e.g. a worker pool broken by Ctrl-C
+            return _interrupt_code()
+        if type(exc).__name__ == "BrokenProcessPool":
+            _say(f"a worker process ended unexpectedly ({exc}); nothing was written")
             return 2
         raise
+
+
+def _interrupted() -> bool:
+    """Whether Ctrl-C was pressed during this audit (its handler is armed only for `audit`)."""
+    run = sys.modules.get("auditor.run")
+    return bool(run and run.interrupted())
+
+
+def _interrupt_code() -> int:
+    _say("interrupted; the previous reports and the history are unchanged")
+    return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `auditor` console script."""
+    args = build_parser().parse_args(argv)
+    handlers = {"audit": _audit, "baseline": _baseline, "history": _history}
+    if args.command != "audit":
+        return _run(handlers[args.command], args)
+    with _sigint_noted():
+        code = _run(_audit, args)
+        if code != 130 and _interrupted():  # Ctrl-C swallowed somewhere: still never a success
+            code = _interrupt_code()
+    return code
 
 
 if __name__ == "__main__":

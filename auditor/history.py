@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 Key = tuple[str, str, str]
 PG_LOCK_ID = 0x61756469  # advisory lock serializing migrations ("audi")
 CHUNK = 400  # bound for IN (...) lists
+SQLITE_BUSY_SECONDS = 120  # a writer holds the lock while its run's outputs are written: wait for it
 
 
 class HistoryError(RuntimeError):
@@ -206,6 +208,8 @@ def _engine(url: URL) -> Engine:
     args: dict[str, Any] = {}
     if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
         args["connect_timeout"] = 10
+    if url.get_backend_name() == "sqlite":
+        args["timeout"] = SQLITE_BUSY_SECONDS
     try:
         engine = create_engine(url, connect_args=args)
     except (ArgumentError, NoSuchModuleError) as exc:
@@ -260,29 +264,76 @@ def schema_version_of(conn: Connection) -> int:
     return int(conn.execute(select(func.max(schema_version.c.version))).scalar() or 0)
 
 
+def _not_ours(conn: Connection) -> str | None:
+    """Why the database is another application's (None when it is the auditor's or empty).
+
+    The auditor's mark is its ``schema_version`` table whose recorded migrations are ours.
+    """
+    found = inspect(conn)
+    tables = sorted(set(found.get_table_names()) | set(found.get_view_names()))
+    if "schema_version" not in tables:
+        if not tables:
+            return None
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        return f"it holds other tables ({shown}) and no auditor schema_version table"
+    columns = {c["name"] for c in found.get_columns("schema_version")}
+    if not {"version", "description", "applied"} <= columns:
+        return "its schema_version table is not the auditor's"
+    known = {version: description for version, description, _ in MIGRATIONS}
+    for version, description in conn.execute(select(schema_version.c.version, schema_version.c.description)):
+        if version in known and known[version] != description:
+            return f"its schema_version table records a migration {version} that is not the auditor's"
+    return None
+
+
+def _refuse_foreign(conn: Connection) -> None:
+    problem = _not_ours(conn)
+    if problem:
+        raise HistoryError(f"{_safe(conn.engine.url)} is not an auditor history database: {problem}; "
+                           "nothing was written to it")
+
+
+def _migrate_in(conn: Connection) -> int:
+    """Apply pending migrations inside the caller's write transaction; return the schema version."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID})")
+    _refuse_foreign(conn)
+    schema_version.create(conn, checkfirst=True)
+    current = schema_version_of(conn)
+    if current > LATEST:
+        raise HistoryError(
+            f"history database schema version {current} is newer than this auditor "
+            f"supports ({LATEST}); upgrade the auditor"
+        )
+    for version, description, apply in MIGRATIONS:
+        if version > current:
+            apply(conn)
+            conn.execute(schema_version.insert().values(version=version, description=description, applied=_now()))
+    return LATEST
+
+
 def migrate(engine: Engine) -> int:
-    """Apply pending migrations in order, in one transaction; return the schema version."""
+    """Apply pending migrations in order, in one transaction; return the schema version.
+
+    Another application's database (tables, but not the auditor's schema_version) is refused
+    before anything is written to it.
+    """
     with engine.connect() as conn:
+        _refuse_foreign(conn)
         current = schema_version_of(conn)
     if current == LATEST:
         return current
     with _writer(engine).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID})")
-        schema_version.create(conn, checkfirst=True)
-        current = schema_version_of(conn)
-        if current > LATEST:
-            raise HistoryError(
-                f"history database schema version {current} is newer than this auditor "
-                f"supports ({LATEST}); upgrade the auditor"
-            )
-        for version, description, apply in MIGRATIONS:
-            if version > current:
-                apply(conn)
-                conn.execute(
-                    schema_version.insert().values(version=version, description=description, applied=_now())
-                )
-    return LATEST
+        return _migrate_in(conn)
+
+
+def check_database(url_or_path: str) -> None:
+    """Raise HistoryError unless the database is missing, empty or the auditor's (read only)."""
+    try:
+        with _open(url_or_path, create=False) as engine, engine.connect() as conn:
+            _refuse_foreign(conn)
+    except _NoDatabase:
+        return
 
 
 def _readable(engine: Engine) -> bool:
@@ -402,6 +453,75 @@ def _delete_run_key(conn: Connection, run_key: str) -> None:
     conn.execute(delete(runs).where(runs.c.id.in_(ids)))
 
 
+def _run_row(findings_doc: dict, run_key: str | None, suites_hash: str | None) -> dict:
+    meta = findings_doc.get("run") or {}
+    return {
+        "run_key": _text(run_key),
+        "started": _text(meta.get("started")) or _now(),
+        "recorded": _now(),
+        "version": _text(meta.get("version")),
+        "suites_hash": _text(suites_hash or meta.get("suites_hash")),
+        "inputs": json.dumps(meta.get("inputs"), ensure_ascii=False)
+        if meta.get("inputs") is not None
+        else None,
+        "n_sources": len(findings_doc.get("sources") or []),
+        "n_findings": len(findings_doc.get("findings") or []),
+    }
+
+
+@dataclass
+class Recording:
+    """A run inserted in a transaction that is not committed yet."""
+
+    run_id: int
+    history: list[dict] = field(default_factory=list)
+
+
+def _new_sqlite_file(url_or_path: str) -> Path | None:
+    """The SQLite file this recording would create (None when it exists or is not a SQLite file)."""
+    url = to_url(url_or_path)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path
+
+
+@contextmanager
+def recording(
+    url_or_path: str,
+    findings_doc: dict,
+    scores_doc: dict,
+    run_key: str | None = None,
+    *,
+    suites_hash: str | None = None,
+    with_history: bool = True,
+) -> Iterator[Recording]:
+    """Record one run in one transaction that commits only when the with-block ends normally.
+
+    Yields the run id and (with_history) the score history including this run, read inside the
+    transaction. An exception or Ctrl-C in the block rolls everything back, migrations included:
+    the database is as it was (a SQLite file this call created is removed again). A run with the
+    same run_key is replaced.
+    """
+    row = _run_row(findings_doc, run_key, suites_hash)
+    created = _new_sqlite_file(url_or_path)
+    try:
+        with _open(url_or_path, create=True) as engine, _writer(engine).begin() as conn:
+            _migrate_in(conn)
+            if run_key is not None:
+                _delete_run_key(conn, run_key)
+            run_id = int(conn.execute(runs.insert().values(**row)).inserted_primary_key[0])
+            for table, data in _rows(run_id, findings_doc, scores_doc).items():
+                if data:
+                    conn.execute(table.insert(), data)
+            rows = [dict(r._mapping) for r in conn.execute(_history_query())] if with_history else []
+            yield Recording(run_id, rows)
+    except BaseException:
+        if created is not None and created.is_file() and created.stat().st_size == 0:
+            created.unlink(missing_ok=True)
+        raise
+
+
 def record_run(
     url_or_path: str,
     findings_doc: dict,
@@ -414,37 +534,16 @@ def record_run(
 
     suites_hash defaults to findings_doc["run"]["suites_hash"].
     """
-    meta = findings_doc.get("run") or {}
-    row = {
-        "run_key": _text(run_key),
-        "started": _text(meta.get("started")) or _now(),
-        "recorded": _now(),
-        "version": _text(meta.get("version")),
-        "suites_hash": _text(suites_hash or meta.get("suites_hash")),
-        "inputs": json.dumps(meta.get("inputs"), ensure_ascii=False)
-        if meta.get("inputs") is not None
-        else None,
-        "n_sources": len(findings_doc.get("sources") or []),
-        "n_findings": len(findings_doc.get("findings") or []),
-    }
-    with _open(url_or_path, create=True) as engine:
-        migrate(engine)
-        with _writer(engine).begin() as conn:
-            if run_key is not None:
-                _delete_run_key(conn, run_key)
-            run_id = int(conn.execute(runs.insert().values(**row)).inserted_primary_key[0])
-            for table, data in _rows(run_id, findings_doc, scores_doc).items():
-                if data:
-                    conn.execute(table.insert(), data)
-    return run_id
+    with recording(url_or_path, findings_doc, scores_doc, run_key, suites_hash=suites_hash,
+                   with_history=False) as rec:
+        return rec.run_id
 
 
 # ---------------------------------------------------------------- reading
 
 
-def score_history(url_or_path: str) -> list[dict]:
-    """One row per recorded source and run, ordered by source, then time."""
-    query = (
+def _history_query() -> Any:
+    return (
         select(
             runs.c.id.label("run"),
             runs.c.run_key,
@@ -458,6 +557,11 @@ def score_history(url_or_path: str) -> list[dict]:
         .join_from(sources, runs, sources.c.run_id == runs.c.id)
         .order_by(sources.c.source, sources.c.story, runs.c.started, runs.c.id)
     )
+
+
+def score_history(url_or_path: str) -> list[dict]:
+    """One row per recorded source and run, ordered by source, then time."""
+    query = _history_query()
     try:
         with _open(url_or_path, create=False) as engine:
             if not _readable(engine):

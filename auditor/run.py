@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import glob
 import json
 import os
+import re
 import shutil
+import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +20,7 @@ import pandas as pd
 
 from . import __version__
 from .config import Config, load_config
+from .errors import NothingToAudit, OutputError
 from .expect import build_suites, to_findings, validate
 from .findings import SEVERITY_RANK, Finding, Locator, finding_order
 from .incremental import cache_keys, reusable, stored_findings
@@ -25,6 +30,10 @@ from .score import score_sources
 
 FORMATS = {"html", "json", "csv", "sarif", "junit"}
 SOURCE_FIELDS = ["source", "story", "path", "status", "reason", "title", "published", "outlet", "url", "sha256"]
+MARKER = ".auditor-out"  # in every run folder: what an earlier audit wrote, and so may be replaced
+MARKER_TEXT = "Written by `auditor audit`: the next audit with the same --out replaces this folder.\n"
+OUTPUT_NAMES = frozenset({"findings.json", "scores.json", "claims.csv", "report.html", "findings.sarif", "junit.xml"})
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
 
 
 @dataclass
@@ -53,6 +62,7 @@ class AuditResult:
     texts: dict[str, str]
     claims: pd.DataFrame
     gate_failures: dict[str, str]
+    folders: list[Path] = field(default_factory=list)  # where the outputs were published (latest last)
 
     @property
     def passed(self) -> bool:
@@ -113,15 +123,26 @@ def gate(findings: list[Finding], scores: list[dict], fail_under: float | None, 
     return failing
 
 
-def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditResult:
-    """Run one audit and write its outputs. Raises ConfigError before writing anything."""
+def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
+          announce: Callable[[AuditResult], None] | None = None) -> AuditResult:
+    """Run one audit and publish its outputs (announce(result) runs just before, e.g. to print the summary).
+
+    Raises OutputError (unusable --out, failed write), ConfigError, NothingToAudit or HistoryError
+    with the previous outputs and the history as they were.
+    """
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    folders = plan_outputs(options, started)
+    if options.db:
+        from .history import check_database
+
+        check_database(options.db)
     config = load_config(options.expectations)
     build_suites(config)
     accepted = _load_baseline(options.baseline)
     sources = ingest(options.paths)
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {len(sources)} inputs, {len(sources) - skipped} audited, {skipped} skipped")
+    _require_sources(sources, options.paths)
     if options.stories == "auto":
         from .stories import assign_stories
 
@@ -140,17 +161,278 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr) -> AuditR
     result = AuditResult(
         findings_doc=_findings_doc(options, config, sources, findings, started, keys),
         scores_doc={"sources": scores}, texts=dict(zip(audited["source"], audited["text"], strict=True)),
-        claims=analysis.claims, gate_failures=failing,
+        claims=analysis.claims, gate_failures=failing, folders=folders,
     )
-    history = _record(options, config, result, started) if options.db else None
-    folders = output_folders(options, started)
-    written = write_outputs(options, config, result, folders[0], history)
-    for out in folders[1:]:  # the same files again (latest/ beside a dated folder): copy, don't re-render
-        copy = out.parent / f".{out.name}.tmp-{os.getpid()}"
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(written.resolve(), copy)
-        _swap(copy, out)
+    publish(options, config, result, started, announce)
     return result
+
+
+def _require_sources(sources: pd.DataFrame, paths: list[Path]) -> None:
+    """A run that audits nothing must not pass its gate: no readable source is an error."""
+    if (sources["status"] == "audited").any():
+        return
+    if sources.empty:
+        raise NothingToAudit(f"nothing to audit: no input files in {', '.join(map(str, paths))}")
+    raise NothingToAudit(f"nothing to audit: {len(sources)} inputs, all skipped "
+                         f"(first: {sources['path'].iloc[0]}: {sources['reason'].iloc[0]})")
+
+
+# ---------------------------------------------------------------- interruption (Ctrl-C)
+
+_interrupts: list[int] = []
+_owner: list[int] = []  # the process that armed the handler; forked workers are not it
+
+
+def on_sigint(signum: int, _frame: object) -> None:
+    """SIGINT handler: remember it (so a library that swallows KeyboardInterrupt cannot hide it), then raise.
+
+    A forked worker process leaves at once and quietly: the parent, interrupted too, stops the run.
+    """
+    if _owner and os.getpid() != _owner[0]:
+        os._exit(130)
+    _interrupts.append(signum)
+    raise KeyboardInterrupt
+
+
+def interrupted() -> bool:
+    return bool(_interrupts)
+
+
+def reset_interrupts() -> None:
+    """Arm for a new run in this process: no interrupt seen yet."""
+    _interrupts.clear()
+    _owner[:] = [os.getpid()]
+
+
+def _checkpoint() -> None:
+    """Stop before publishing anything if Ctrl-C was pressed, even if its exception was swallowed."""
+    if _interrupts:
+        raise KeyboardInterrupt
+
+
+class _HeldSigint:
+    """Hold SIGINT back from start() to exit, so the publishing renames and the commit finish together."""
+
+    def __init__(self) -> None:
+        self.held = False
+
+    def __enter__(self) -> _HeldSigint:
+        return self
+
+    def start(self) -> None:
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            self.held = True
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.held:
+            self.held = False
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a pending Ctrl-C is raised now
+
+
+# ---------------------------------------------------------------- where the outputs go
+
+
+def output_folders(options: AuditOptions, started: dt.datetime) -> list[Path]:
+    """Where the run is written: --out, or with a history database a dated folder plus latest/."""
+    if not options.db:
+        return [options.out]
+    return [_dated_root(options) / started.strftime("%Y-%m-%d"), _dated_root(options) / "latest"]
+
+
+def _dated_root(options: AuditOptions) -> Path:
+    return options.out.parent if options.out.name == "latest" else options.out
+
+
+def plan_outputs(options: AuditOptions, started: dt.datetime) -> list[Path]:
+    """The folders this run will replace, after checking each is the auditor's own (OutputError if not).
+
+    Nothing is created or changed here.
+    """
+    folders = output_folders(options, started)
+    _refuse_current_folder(options.out)
+    container = _dated_root(options) if options.db else options.out
+    _refuse_input_overlap(container, options.paths)
+    if options.db:
+        _check_dated_root(container)
+        _refuse_db_inside(options.db, folders)
+    for folder in folders:
+        _check_replaceable(folder)
+    return folders
+
+
+def _logical(path: Path) -> Path:
+    """Absolute path with its parent resolved but its last component kept (a symlink stays itself)."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.parent.resolve() / absolute.name if absolute.name else absolute
+
+
+def _refuse_current_folder(out: Path) -> None:
+    here = Path.cwd().resolve()
+    for place in {_logical(out), out.resolve()}:
+        if place == here:
+            raise OutputError(out, "is the current folder; each audit replaces its --out folder: "
+                                   "choose a folder of its own, such as reports/latest")
+        if here.is_relative_to(place):
+            raise OutputError(out, "contains the current folder; choose a folder of its own, such as reports/latest")
+
+
+def _refuse_input_overlap(folder: Path, paths: list[Path]) -> None:
+    """--out must not be an input, hold an input or lie inside an input folder."""
+    places = {_logical(folder), folder.resolve()}
+    for path in paths:
+        for target in {_logical(path), path.resolve()}:
+            for place in places:
+                if place == target:
+                    raise OutputError(folder, f"is the input {path}; choose a folder outside the inputs")
+                if target.is_relative_to(place):
+                    raise OutputError(folder, f"holds the input {path}; choose a folder outside the inputs")
+                if path.is_dir() and place.is_relative_to(target):
+                    raise OutputError(folder, f"is inside the input folder {path} (the next audit would read "
+                                              "the reports); choose a folder outside the inputs")
+
+
+def _check_dated_root(root: Path) -> None:
+    """With --db the root keeps the dated runs; it may hold other files, but not be a single run's folder."""
+    if root.is_symlink() and _RUN_TARGET.fullmatch(os.readlink(root)):
+        raise OutputError(root, "is the output folder of an audit without --db; with --db choose its parent "
+                                "or another folder for the dated runs")
+    if root.exists() and not root.is_dir():
+        raise OutputError(root, "is a file, not a folder")
+    if root.is_dir() and (MARKER in _entries(root)):
+        raise OutputError(root, "is the output folder of an audit without --db; with --db choose its parent "
+                                "or another folder for the dated runs")
+
+
+def _refuse_db_inside(db: str, folders: list[Path]) -> None:
+    """The history database must not live in a folder that each run replaces."""
+    from .history import to_url
+
+    url = to_url(db)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    place = Path(url.database).resolve()
+    for folder in folders:
+        for replaced in {_logical(folder), folder.resolve()}:
+            if place.is_relative_to(replaced):
+                raise OutputError(folder, f"holds the history database {db}, and each run replaces this folder; "
+                                          "keep the database beside it")
+
+
+_RUN_TARGET = re.compile(r"\.(?P<name>.+)\.\d{8}T\d{6}-\d+-\d+")
+
+
+def _entries(folder: Path) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError as exc:
+        raise OutputError(folder, f"cannot be read: {exc.strerror or exc}") from None
+
+
+def _foreign(folder: Path) -> list[str]:
+    """Entries of a run folder that an audit did not write ([] for our own or an empty folder).
+
+    A folder is ours when it holds the marker and only output files, or (written before the
+    marker existed) only output files, findings.json among them.
+    """
+    entries = _entries(folder)
+    if MARKER in entries or "findings.json" in entries:
+        return sorted(entries - OUTPUT_NAMES - {MARKER})
+    return sorted(entries)
+
+
+def _check_replaceable(out: Path) -> None:
+    """OutputError unless `out` is missing, empty, or a run folder (or link to one) an audit wrote."""
+    if out.is_symlink():
+        target = os.readlink(out)
+        match = _RUN_TARGET.fullmatch(target)
+        if not match or match["name"] != out.name:
+            raise OutputError(out, f"is a symlink to {target}, not to a run folder of the auditor; "
+                                   "refusing to replace it")
+        real = out.parent / target
+        if real.is_symlink() or (real.exists() and not real.is_dir()):
+            raise OutputError(out, f"links to {target}, which is not a folder; refusing to replace it")
+        if real.is_dir():
+            _refuse_foreign(out, _foreign(real))
+        return
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputError(out, "is a file, not a folder; refusing to replace it")
+    _refuse_foreign(out, _foreign(out))
+
+
+def _refuse_foreign(out: Path, foreign: list[str]) -> None:
+    if not foreign:
+        return
+    shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+    hint = (" (it holds dated runs: add --db, or use --out " + str(out / "latest") + ")"
+            if "latest" in foreign else "")
+    raise OutputError(out, f"holds files the auditor did not write ({shown}){hint}; refusing to replace it: "
+                           "choose a new or empty folder")
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def publish(options: AuditOptions, config: Config, result: AuditResult, started: dt.datetime,
+            announce: Callable[[AuditResult], None] | None = None) -> None:
+    """Write every folder to a temporary sibling, then swap them into place and only then commit the
+    run to the history. Any failure or Ctrl-C before the swaps leaves outputs and history as they were."""
+    folders = result.folders or output_folders(options, started)
+    staged: list[Path] = []
+    published = False
+    try:
+        with _HeldSigint() as hold, _recorded(options, config, result, started) as history:
+            _checkpoint()
+            staged.append(stage_outputs(options, config, result, folders[0], history))
+            for out in folders[1:]:  # the same files again (latest/ beside a dated folder): copy, don't re-render
+                staged.append(_stage_copy(staged[0], out))
+            if announce is not None:
+                announce(result)
+            _checkpoint()
+            hold.start()
+            for tmp, out in zip(staged, folders, strict=True):
+                _swap(tmp, out)
+            published = True
+    except KeyboardInterrupt as exc:
+        exc.published = published  # held back until the swaps and the commit were done
+        raise
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _write_error(folders[-1], exc) from None
+    except RuntimeError as exc:
+        if published and type(exc).__name__ == "HistoryError":
+            raise type(exc)(f"{exc}; the reports are in {folders[-1]} but this run is not in the history") from None
+        raise
+    finally:
+        for tmp in staged:
+            if tmp.exists() and not tmp.is_symlink():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_error(folder: Path, exc: OSError) -> OutputError:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputError(folder, f"cannot write the reports: {exc.strerror or exc}{where}; "
+                               "the previous reports and the history are unchanged")
+
+
+@contextlib.contextmanager
+def _recorded(options: AuditOptions, config: Config, result: AuditResult,
+              started: dt.datetime) -> Iterator[list[dict] | None]:
+    """With --db: the run inserted in a transaction that commits when the block ends (its history
+    yielded for the report); without: None."""
+    if not options.db:
+        yield None
+        return
+    from .history import recording
+
+    inputs = ",".join(sorted(str(p.resolve()) for p in options.paths))
+    run_key = f"{started:%Y-%m-%d}:{inputs}"
+    with recording(options.db, result.findings_doc, result.scores_doc, run_key=run_key,
+                   suites_hash=config.digest) as rec:
+        yield rec.history
 
 
 def _reuse(options: AuditOptions, config: Config, sources: pd.DataFrame,
@@ -163,24 +445,6 @@ def _reuse(options: AuditOptions, config: Config, sources: pd.DataFrame,
     if reused:
         log(f"incremental: reusing stored results of {len(reused)} unchanged sources")
     return keys, reused
-
-
-def output_folders(options: AuditOptions, started: dt.datetime) -> list[Path]:
-    """Where the run is written: --out, or with a history database a dated folder plus latest/."""
-    if not options.db:
-        return [options.out]
-    root = options.out.parent if options.out.name == "latest" else options.out
-    return [root / started.strftime("%Y-%m-%d"), root / "latest"]
-
-
-def _record(options: AuditOptions, config: Config, result: AuditResult, started: dt.datetime) -> list[dict]:
-    """Record the run (rerunning the same night replaces it) and return the score history."""
-    from .history import record_run, score_history
-
-    inputs = ",".join(sorted(str(p.resolve()) for p in options.paths))
-    run_key = f"{started:%Y-%m-%d}:{inputs}"
-    record_run(options.db, result.findings_doc, result.scores_doc, run_key=run_key, suites_hash=config.digest)
-    return score_history(options.db)
 
 
 def _load_baseline(path: Path | None) -> set[str]:
@@ -211,17 +475,31 @@ def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, 
     }
 
 
-def write_outputs(options: AuditOptions, config: Config, result: AuditResult, out: Path,
+def stage_outputs(options: AuditOptions, config: Config, result: AuditResult, out: Path,
                   history: list[dict] | None = None) -> Path:
-    """Write every requested format to a temp folder, then swap it into place atomically."""
+    """Write every requested format to a temporary sibling of `out` (marker first); return it.
+
+    On any failure the temporary folder is removed and the error raised.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
+    try:
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        _write_formats(options, config, result, tmp, history)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def _write_formats(options: AuditOptions, config: Config, result: AuditResult, tmp: Path,
+                   history: list[dict] | None) -> None:
     _write_json(tmp / "findings.json", result.findings_doc)
     _write_json(tmp / "scores.json", result.scores_doc)
     if "csv" in options.formats:
-        result.claims.to_csv(tmp / "claims.csv", index=False)
+        csv_safe(result.claims).to_csv(tmp / "claims.csv", index=False)
     if "html" in options.formats:
         from .render.html import write_report
 
@@ -235,8 +513,43 @@ def write_outputs(options: AuditOptions, config: Config, result: AuditResult, ou
         from .render.junit import write_junit
 
         write_junit(tmp, result.findings_doc, result.scores_doc, set(result.gate_failures), result.gate_failures)
-    _swap(tmp, out)
+
+
+def _stage_copy(staged: Path, out: Path) -> Path:
+    """A copy of a staged folder, staged beside `out`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    copy = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(copy, ignore_errors=True)
+    try:
+        shutil.copytree(staged, copy)
+    except BaseException:
+        shutil.rmtree(copy, ignore_errors=True)
+        raise
+    return copy
+
+
+def write_outputs(options: AuditOptions, config: Config, result: AuditResult, out: Path,
+                  history: list[dict] | None = None) -> Path:
+    """Write every requested format to a temp folder, then swap it into place atomically."""
+    _check_replaceable(out)
+    _swap(stage_outputs(options, config, result, out, history), out)
     return out
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first)
+    prefixed with a single quote; numbers, negative ones included, stay numbers."""
+    escaped = frame
+    for column in frame.columns:
+        values = frame[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
+        if risky.any():
+            if escaped is frame:
+                escaped = frame.copy()
+            escaped[column] = values.where(~risky, "'" + values[risky].astype(str))
+    return escaped
 
 
 def _write_json(path: Path, doc: dict) -> None:
@@ -263,31 +576,59 @@ def json_lines(doc: dict) -> str:
 def _swap(tmp: Path, out: Path) -> None:
     """Point `out` at the finished run in one atomic step, so readers (and a run killed at any
     moment) always find a complete folder there: `out` is a symlink to a hidden run folder beside
-    it, replaced with os.replace. A plain folder left by an older layout is converted once."""
+    it, replaced with os.replace. A plain run folder left by an older layout is converted once.
+    `out` is checked again first: only a run folder an audit wrote is ever replaced."""
+    _check_replaceable(out)
     target = out.parent / f".{out.name}.{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
     tmp.rename(target)
     previous = out.parent / os.readlink(out) if out.is_symlink() else None
-    if out.exists() and not out.is_symlink():
-        legacy = out.parent / f".{out.name}.old-{os.getpid()}"
-        out.rename(legacy)
-        previous = legacy
+    legacy = out.parent / f".{out.name}.old-{os.getpid()}"
     link = out.parent / f".{out.name}.link-{os.getpid()}"
-    link.unlink(missing_ok=True)
-    os.symlink(target.name, link)
-    os.replace(link, out)
-    if previous is not None and previous.resolve() != target.resolve():
-        shutil.rmtree(previous, ignore_errors=True)
-    _sweep(out, target)
+    try:
+        if out.exists() and not out.is_symlink():
+            out.rename(legacy)
+            previous = legacy
+        link.unlink(missing_ok=True)
+        os.symlink(target.name, link)
+        os.replace(link, out)
+    except Exception:  # a failed step (not a kill): put back what was there, drop the new run folder
+        _undo_swap(out, target, legacy, link)
+        raise
+    with contextlib.suppress(OSError):  # the run is in place; tidying up cannot fail it
+        if previous is not None and previous.resolve() != target.resolve():
+            shutil.rmtree(previous, ignore_errors=True)
+        _sweep(out, target)
+
+
+def _undo_swap(out: Path, target: Path, legacy: Path, link: Path) -> None:
+    with contextlib.suppress(OSError):
+        if not out.exists() and not out.is_symlink() and legacy.is_dir():
+            legacy.rename(out)
+        link.unlink(missing_ok=True)
+        if not (out.is_symlink() and os.readlink(out) == target.name):
+            shutil.rmtree(target, ignore_errors=True)
+
+
+_LEFTOVER = r"\.{name}\.(tmp-\d+|old-\d+|\d{{8}}T\d{{6}}-\d+-\d+)"
 
 
 def _sweep(out: Path, keep: Path) -> None:
-    """Remove run folders that killed runs left beside `out` (their process is gone)."""
-    for leftover in out.parent.glob(f".{out.name}.*"):
-        if leftover == keep or leftover.is_symlink():
+    """Remove run folders that killed runs left beside `out` (their process is gone): only folders
+    named as this module names them and holding nothing but output files."""
+    pattern = re.compile(_LEFTOVER.format(name=re.escape(out.name)))
+    for leftover in out.parent.glob(f".{glob.escape(out.name)}.*"):
+        if leftover == keep or leftover.is_symlink() or not leftover.is_dir() or not pattern.fullmatch(leftover.name):
             continue
         pid = _pid_of(leftover.name)
-        if pid is not None and pid != os.getpid() and not _alive(pid):
+        if pid is not None and pid != os.getpid() and not _alive(pid) and _only_outputs(leftover):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _only_outputs(folder: Path) -> bool:
+    try:
+        return set(os.listdir(folder)) <= OUTPUT_NAMES | {MARKER}
+    except OSError:
+        return False
 
 
 def _pid_of(name: str) -> int | None:
