@@ -258,6 +258,23 @@ def _failures(config: Config, name: str, spec: dict, result: Any) -> list[Failur
     return out
 
 
+def suite_report(config: Config, frames: dict[str, pd.DataFrame], failures: list[Failure]) -> list[dict]:
+    """What each suite did: its frame, the candidates it validated and, per expectation, how many it
+    failed (GX's unexpected rows). The table a user reads when tuning a threshold."""
+    failed: dict[tuple[str, str], int] = {(f.suite, f.check): len(f.row_ids) for f in failures}
+    report = []
+    for name in sorted(config.suites):
+        spec = config.suites[name]
+        frame = frames.get(spec["meta"]["frame"])
+        report.append({
+            "suite": name, "frame": spec["meta"]["frame"], "candidates": 0 if frame is None else len(frame),
+            "expectations": [{"check": e["meta"]["check"],
+                              "severity": GX_SEVERITY.get(str(e.get("severity", "critical")).lower(), "error"),
+                              "failed": failed.get((name, e["meta"]["check"]), 0)} for e in spec["expectations"]],
+        })
+    return report
+
+
 class _Fields(dict):
     """Template fields: a missing name renders as {name} instead of raising."""
 

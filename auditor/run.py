@@ -21,7 +21,7 @@ import pandas as pd
 from . import __version__
 from .config import Config, load_config
 from .errors import NothingToAudit, OutputError
-from .expect import build_suites, to_findings, validate
+from .expect import build_suites, suite_report, to_findings, validate
 from .findings import SEVERITY_RANK, Finding, Locator, finding_order
 from .incremental import cache_keys, reusable, stored_findings
 from .ingest import ingest
@@ -81,6 +81,7 @@ class Analysis:
     claims: pd.DataFrame
     metrics: dict[str, dict]
     texts: dict[str, str]
+    suites: list[dict] = field(default_factory=list)  # expect.suite_report: what each suite validated and failed
 
 
 def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = _stderr,
@@ -97,7 +98,8 @@ def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = 
         failures = validate_spark(config, prepared.frames)
         findings = to_findings(config, failures, prepared.frames, Locator(texts))
         log(f"spark: {len(findings)} findings ({time.perf_counter() - clock:.1f}s)")
-        return Analysis(findings, prepared.claims, prepared.metrics, texts)
+        return Analysis(findings, prepared.claims, prepared.metrics, texts,
+                        suite_report(config, prepared.frames, failures))
     prepared = prepare_all(sources, config, frame_names, jobs, log)
     log(f"segment, extract, detect: {prepared.counts.get('sentences', 0)} sentences, {len(prepared.claims)} claims, "
         + ", ".join(f"{k} {len(v)}" for k, v in prepared.frames.items()) + f" ({time.perf_counter() - clock:.1f}s)")
@@ -105,7 +107,7 @@ def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = 
     failures = validate(config, prepared.frames)
     findings = to_findings(config, failures, prepared.frames, Locator(texts))
     log(f"expect: {len(findings)} findings from {len(config.suites)} suites ({time.perf_counter() - clock:.1f}s)")
-    return Analysis(findings, prepared.claims, prepared.metrics, texts)
+    return Analysis(findings, prepared.claims, prepared.metrics, texts, suite_report(config, prepared.frames, failures))
 
 
 def gate(findings: list[Finding], scores: list[dict], fail_under: float | None, fail_on: str | None) -> dict[str, str]:
@@ -159,7 +161,7 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     failing = gate(findings, scores, options.fail_under, options.fail_on)
     audited = sources[sources["status"] == "audited"]
     result = AuditResult(
-        findings_doc=_findings_doc(options, config, sources, findings, started, keys),
+        findings_doc=_findings_doc(options, config, sources, findings, started, keys, analysis.suites),
         scores_doc={"sources": scores}, texts=dict(zip(audited["source"], audited["text"], strict=True)),
         claims=analysis.claims, gate_failures=failing, folders=folders,
     )
@@ -456,7 +458,7 @@ def _load_baseline(path: Path | None) -> set[str]:
 
 
 def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, findings: list[Finding],
-                  started: dt.datetime, keys: dict[str, str] | None = None) -> dict:
+                  started: dt.datetime, keys: dict[str, str] | None = None, suites: list[dict] | None = None) -> dict:
     rows = []
     for rec in sources[SOURCE_FIELDS].to_dict("records"):
         row = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()
@@ -469,7 +471,8 @@ def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, 
                 "inputs": [str(p) for p in options.paths], "expectations": str(config.root),
                 "suites_hash": config.digest[:16], "findings": len(findings),
                 "sources": int((sources["status"] == "audited").sum()),
-                "skipped": int((sources["status"] == "skipped").sum())},
+                "skipped": int((sources["status"] == "skipped").sum()),
+                "suites": suites or []},
         "sources": rows,
         "findings": [f.to_dict() for f in findings],
     }

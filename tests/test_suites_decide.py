@@ -122,3 +122,19 @@ def test_repeated_word_allow_list_is_data(tmp_path, pair):
 
     after = _findings(tmp_path, "chipmaker", _tuned(tmp_path, "repeated_word", allow), "tuned")
     assert _kinds(after, "repeated_word") == []
+
+
+def test_run_reports_what_every_suite_validated_and_failed(tmp_path):
+    result = audit(AuditOptions(paths=[STORIES / "example-lists"], out=tmp_path / "run", formats={"json"}, jobs=1),
+                   log=lambda _m: None)
+    report = {s["suite"]: s for s in result.findings_doc["run"]["suites"]}
+    from auditor.config import load_config
+
+    assert set(report) == set(load_config().suites)
+    lists = report["list_conflict"]
+    assert lists["frame"] == "list_conflict" and lists["candidates"] >= 2  # the majority version is a candidate
+    assert [e["failed"] for e in lists["expectations"]] == [1]  # ... and only the minority version fails
+    findings = result.findings_doc["findings"]
+    for suite in report.values():
+        for exp in suite["expectations"]:
+            assert exp["failed"] == sum(1 for f in findings if f["check"] == exp["check"])
