@@ -159,10 +159,7 @@ def list_conflicts(corpus: Corpus) -> pd.DataFrame:
 
 def _list_row(side: list[Enumeration], others: list[Enumeration], agrees: bool) -> dict:
     a = side[0]
-    if agrees and not others:
-        theirs = a.members
-    else:
-        theirs = _sides(others, lambda e: e.members)[0][0].members
+    theirs = a.members if agrees and not others else _sides(others, lambda e: e.members)[0][0].members
     shared = a.members & theirs
     return {
         "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "members",
