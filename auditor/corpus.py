@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,3 +36,24 @@ def candidates(rows: list[dict], features: list[str]) -> pd.DataFrame:
 def related(source: str, start: int, end: int) -> dict:
     """A pointer into another place of the run (same or other source)."""
     return {"source": source, "start": int(start), "end": int(end)}
+
+
+def sides(group: list, key: Callable) -> list[list]:
+    """Members of a group split by what they say (key), the side most sources take first."""
+    by_value: dict[object, list] = defaultdict(list)
+    for item in sorted(group, key=lambda x: x.source):
+        by_value[key(item)].append(item)
+    return sorted(by_value.values(), key=lambda side: (-len(side), side[0].source))
+
+
+def disagreements(group: list, key: Callable) -> list[tuple[list, list, bool]]:
+    """(side, the others, agrees) for every side of a group: one candidate per disagreement.
+
+    The minority sides each get one; on an even split between the two biggest sides, only the
+    second is reported (naming the first), so one disagreement is one candidate, not one per pair.
+    """
+    split = sides(group, key)
+    out = [(split[0], [x for side in split[1:] for x in side], True)]
+    for side in split[1:]:
+        out.append((side, [x for other in split if other is not side for x in other], False))
+    return out

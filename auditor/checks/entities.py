@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..corpus import Corpus, candidates, related
+from ..corpus import Corpus, candidates, disagreements, related, sides
 from .confusion import definitions
 
 MEMBER = r"(?:the\s+)?[A-Z][\w.’'&-]*(?:\s+(?:of\s+|and\s+(?=[A-Z][a-z]+\s+[A-Z]))?[A-Z][\w.’'&-]*){0,4}"
@@ -120,27 +120,6 @@ def _list_groups(items: list[Enumeration], cfg: dict) -> list[list[Enumeration]]
     return [list(g.values()) for g in groups.values() if len(g) > 1]
 
 
-def _sides(group: list, key) -> list[list]:
-    """Members of a group split by what they say (key), the side most sources take first."""
-    sides: dict[object, list] = defaultdict(list)
-    for item in sorted(group, key=lambda x: x.source):
-        sides[key(item)].append(item)
-    return sorted(sides.values(), key=lambda side: (-len(side), side[0].source))
-
-
-def _disagreements(group: list, key) -> list[tuple[list, list, bool]]:
-    """(side, the others, agrees) for every side of a group: one candidate per disagreement.
-
-    The minority sides each get one; on an even split between the two biggest sides, only the
-    second is reported (naming the first), so one disagreement is one candidate, not one per pair.
-    """
-    sides = _sides(group, key)
-    out = [(sides[0], [x for side in sides[1:] for x in side], True)]
-    for side in sides[1:]:
-        out.append((side, [x for other in sides if other is not side for x in other], False))
-    return out
-
-
 def list_conflicts(corpus: Corpus) -> pd.DataFrame:
     """One candidate per version of each list that several sources give (the majority version included)."""
     cfg = corpus.config.check("list_conflict")
@@ -151,7 +130,7 @@ def list_conflicts(corpus: Corpus) -> pd.DataFrame:
     rows = []
     for story in sorted(by_story):
         for group in _list_groups(by_story[story], cfg):
-            for side, others, agrees in _disagreements(group, lambda e: e.members):
+            for side, others, agrees in disagreements(group, lambda e: e.members):
                 rows.append(_list_row(side, others, agrees))
     return candidates(rows, ["shared", "only_here", "only_there", "member_overlap", "differing", "example_list",
                              "n_sources"])
@@ -159,7 +138,7 @@ def list_conflicts(corpus: Corpus) -> pd.DataFrame:
 
 def _list_row(side: list[Enumeration], others: list[Enumeration], agrees: bool) -> dict:
     a = side[0]
-    theirs = a.members if agrees and not others else _sides(others, lambda e: e.members)[0][0].members
+    theirs = a.members if agrees and not others else sides(others, lambda e: e.members)[0][0].members
     shared = a.members & theirs
     return {
         "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "members",
@@ -241,7 +220,7 @@ def title_conflicts(corpus: Corpus) -> pd.DataFrame:
     for key in sorted(groups):
         firsts = [ms[0] for ms in groups[key].values() if len({m.modifier for m in ms}) == 1]
         for batch in _same_time(firsts, published, window):
-            for side, others, agrees in _disagreements(batch, lambda t: t.modifier):
+            for side, others, agrees in disagreements(batch, lambda t: t.modifier):
                 if (side[0].source, side[0].start) not in seen:
                     seen.add((side[0].source, side[0].start))
                     rows.append(_title_row(side, others, agrees, published))
