@@ -82,12 +82,3 @@ def load_baseline(path: Path) -> set[str]:
         ids.add(entry["id"])
     return ids
 
-
-def apply_baseline(findings: list[dict], accepted: set[str]) -> list[dict]:
-    """New list of finding copies; those whose id is accepted get suppressed=True."""
-    out = []
-    for f in findings:
-        copy = dict(f)
-        copy["suppressed"] = bool(f.get("suppressed")) or f.get("id") in accepted
-        out.append(copy)
-    return out

@@ -72,7 +72,7 @@ class Failure:
 
 
 @lru_cache(maxsize=1)
-def _gx_context() -> Any:
+def gx_context() -> Any:
     """One ephemeral GX context per process (importing GX costs seconds: do it once, lazily)."""
     logging.getLogger("great_expectations").setLevel(logging.CRITICAL)
     import great_expectations as gx
@@ -86,7 +86,7 @@ def _gx_context() -> Any:
 @lru_cache(maxsize=1)
 def _batch_definition() -> Any:
     """The one pandas batch definition every candidate frame is validated through."""
-    asset = _gx_context().data_sources.add_pandas("auditor").add_dataframe_asset("candidates")
+    asset = gx_context().data_sources.add_pandas("auditor").add_dataframe_asset("candidates")
     return asset.add_batch_definition_whole_dataframe("all")
 
 
@@ -101,7 +101,7 @@ def build_suites(config: Config) -> dict[str, Any]:
     import great_expectations as gx
     from great_expectations.expectations.registry import get_expectation_impl
 
-    ctx = _gx_context()
+    ctx = gx_context()
     built = {}
     for name, spec in config.suites.items():
         for i, exp in enumerate(spec["expectations"]):
@@ -140,7 +140,8 @@ def _condition_columns(condition: Any) -> list[str]:
     return cols
 
 
-def _referenced_columns(kwargs: dict) -> list[str]:
+def referenced_columns(kwargs: dict) -> list[str]:
+    """Columns an expectation's kwargs name (column kwargs and its row condition)."""
     cols: list[str] = []
     for key in COLUMN_KWARGS:
         value = kwargs.get(key)
@@ -158,7 +159,7 @@ def check_suite(path: Path, spec: dict) -> None:
         raise ConfigError(path, f"meta.frame: unknown candidate frame {frame!r}{hint}; known: {sorted(FRAME_COLUMNS)}")
     for i, exp in enumerate(spec["expectations"]):
         where = f"expectation #{i + 1} ({exp['meta']['check']})"
-        unknown = [c for c in _referenced_columns(exp.get("kwargs") or {}) if c not in columns]
+        unknown = [c for c in referenced_columns(exp.get("kwargs") or {}) if c not in columns]
         if unknown:
             raise ConfigError(path, f"{where} names column(s) {unknown} not in frame {frame!r} (has {sorted(columns)}; "
                                     "a detector's new column is declared in auditor.expect.FRAME_COLUMNS)")
@@ -187,7 +188,7 @@ def check_columns(config: Config, frames: dict[str, pd.DataFrame]) -> None:
         if frame is None:
             raise ConfigError(config.suite_paths[name], f"unknown frame {spec['meta']['frame']!r}")
         for i, exp in enumerate(spec["expectations"]):
-            missing = [c for c in _referenced_columns(exp.get("kwargs", {})) if c not in frame.columns]
+            missing = [c for c in referenced_columns(exp.get("kwargs", {})) if c not in frame.columns]
             if missing:
                 raise ConfigError(
                     config.suite_paths[name],

@@ -68,7 +68,8 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(filled, ignore_index=True) if filled else frames[0].reset_index(drop=True)
 
 
-def _combine(parts: list[Prepared]) -> Prepared:
+def combine(parts: list[Prepared]) -> Prepared:
+    """One Prepared from the parts of several chunks: row and claim ids renumbered to be unique in the run."""
     offset = 0
     for p in parts:  # sentence row ids are numbered per chunk: make them unique in the run
         p.claims = p.claims.assign(row_id=p.claims["row_id"] + offset)
@@ -108,7 +109,7 @@ def prepare_all(sources: pd.DataFrame, config: Config, frame_names: set[str], jo
         for done, result in enumerate(pool.map(_worker, [(part, config, frame_names) for part in parts]), 1):
             results.append(result)
             progress(done, len(parts))
-    return _combine(results)
+    return combine(results)
 
 
 def progress(done: int, total: int) -> None:

@@ -154,7 +154,12 @@ def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[
                  "is_bullet", "is_heading"]
     for i, row in enumerate(sents):
         row["row_id"] = i
-    return plain_strings(pd.DataFrame(paras, columns=para_cols)), plain_strings(pd.DataFrame(sents, columns=sent_cols))
+    frames = (plain_strings(pd.DataFrame(paras, columns=para_cols)),
+              plain_strings(pd.DataFrame(sents, columns=sent_cols)))
+    for frame in frames:  # every stage may rely on the chrome columns: nothing is chrome until marked
+        frame["is_boilerplate"] = pd.Series(False, index=frame.index, dtype=bool)
+        frame["boilerplate_rule"] = pd.Series(None, index=frame.index, dtype=object)
+    return frames
 
 
 def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:

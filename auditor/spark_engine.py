@@ -26,8 +26,8 @@ import pandas as pd
 
 from .config import Config
 from .errors import ConfigError
-from .expect import Failure, _gx_context, _referenced_columns, validate
-from .prepare import Prepared, _combine, prepare
+from .expect import Failure, gx_context, referenced_columns, validate
+from .prepare import Prepared, combine, prepare
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame as SparkDataFrame
@@ -207,7 +207,7 @@ def prepare_all_spark(sources: pd.DataFrame, config: Config, frame_names: set[st
     parts = [pickle.loads(r["payload"]) for r in sorted(rows, key=lambda r: r["chunk"])]
     log(f"spark: prepared {len(audited)} sources, {n_stories} stories in {n_parts} partitions "
         f"on {spark.sparkContext.master} ({time.perf_counter() - clock:.1f}s)")
-    return _story_order(_combine(_align_empty(parts)), audited)
+    return _story_order(combine(_align_empty(parts)), audited)
 
 
 # --------------------------------------------------------------------------- validate
@@ -236,7 +236,7 @@ def _suite_columns(spec: dict, frame: pd.DataFrame) -> list[str]:
         in_condition = _condition_columns(kwargs.get("row_condition"))
         if in_condition is None:
             return ["row_id"] + [c for c in frame.columns if c != "row_id" and _spark_type(frame[c]) is not None]
-        cols.extend(_referenced_columns(kwargs) + in_condition)
+        cols.extend(referenced_columns(kwargs) + in_condition)
     return list(dict.fromkeys(c for c in cols if c in frame.columns))
 
 
@@ -281,7 +281,7 @@ def _to_spark(spark: SparkSession, frame: pd.DataFrame, columns: list[str], wher
 @lru_cache(maxsize=1)
 def _spark_batch_definition() -> Any:
     """The one Spark batch definition every candidate frame is validated through."""
-    source = _gx_context().data_sources.add_spark("auditor_spark", persist=True)
+    source = gx_context().data_sources.add_spark("auditor_spark", persist=True)
     return source.add_dataframe_asset("candidates").add_batch_definition_whole_dataframe("all")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+from auditor.baseline import BaselineError, load_baseline, write_baseline
 
 FINDINGS = [
     {
@@ -61,14 +61,6 @@ def test_write_then_load(findings_path: Path, tmp_path: Path) -> None:
     }
     assert load_baseline(out) == {"a1", "b2"}
     assert [p.name for p in out.parent.iterdir()] == ["baseline.json"]  # no temp file left
-
-
-def test_apply_baseline_returns_new_list() -> None:
-    out = apply_baseline(FINDINGS, {"a1"})
-    assert [f["suppressed"] for f in out] == [False, True, True]
-    assert all(f["suppressed"] is False for f in FINDINGS)  # input untouched
-    already = apply_baseline([{"id": "z", "suppressed": True}], set())
-    assert already[0]["suppressed"] is True
 
 
 @pytest.mark.parametrize(

@@ -49,9 +49,7 @@ def _quoted(text: str) -> bool:
 def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate sentences asserting wrongdoing, with hedge and story features."""
     lang = language(corpus)
-    s = corpus.sentences
-    if "is_boilerplate" in s:
-        s = s[~s["is_boilerplate"]]
+    s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     allegation_sources = {src for src, text in corpus.texts.items() if lang.context.search(text)}
     story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
     allegation_stories = {story_of[src] for src in allegation_sources}

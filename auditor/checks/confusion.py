@@ -168,9 +168,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate occurrences of confusable terms with their lexicon and story evidence."""
     cfg = corpus.config.check("term_confusion")
     pairs = _pairs_by_case(corpus.config.lexicons.get("confusion", {}))
-    sents = corpus.sentences
-    if "is_boilerplate" in sents:
-        sents = sents[~sents["is_boilerplate"]]
+    sents = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     rows = []
     for _story, group in sents.groupby("story", sort=True):
         occurrences = _occurrences(group) + _lexicon_words(group, pairs)

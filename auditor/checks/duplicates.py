@@ -102,9 +102,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate repeated blocks of every source."""
     cfg = corpus.config.check("duplicate_paragraph")
     rows: list[dict] = []
-    paras = corpus.paragraphs
-    if "is_boilerplate" in paras:
-        paras = paras[~paras["is_boilerplate"]]
+    paras = corpus.paragraphs[~corpus.paragraphs["is_boilerplate"]]
     for _, group in paras.groupby("source", sort=True):
         rows.extend(_source_candidates(group.reset_index(drop=True), cfg))
     return candidates(rows, ["similarity", "n_paragraphs", "block_chars"])

@@ -72,9 +72,7 @@ def _example_pattern(lexicon: dict) -> tuple[re.Pattern, re.Pattern]:
 
 
 def _enumerations(corpus: Corpus, aliases: dict[str, str]) -> list[Enumeration]:
-    s = corpus.sentences
-    if "is_boilerplate" in s:
-        s = s[~s["is_boilerplate"]]
+    s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     out = []
     local_aliases: dict[str, dict[str, str]] = {}
     before, after = _example_pattern(corpus.config.lexicons.get("entities", {}))
@@ -175,9 +173,7 @@ def _title_pattern(lexicon: dict) -> tuple[re.Pattern, re.Pattern, dict[str, str
 
 def _titled(corpus: Corpus) -> list[Titled]:
     title, before, modifiers = _title_pattern(corpus.config.lexicons.get("entities", {}))
-    s = corpus.sentences
-    if "is_boilerplate" in s:
-        s = s[~s["is_boilerplate"]]
+    s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     out = []
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
         for m in title.finditer(text):
