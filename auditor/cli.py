@@ -170,7 +170,7 @@ def _sigint_noted() -> Iterator[None]:
 
 def _run(handler, args: argparse.Namespace) -> int:
     """The command, with every expected failure mapped to one line and an exit code."""
-    from .errors import ConfigError, NothingToAudit, OutputError
+    from .errors import ConfigError, MissingDependency, NothingToAudit, OutputError
 
     try:
         return handler(args)
@@ -187,7 +187,7 @@ def _run(handler, args: argparse.Namespace) -> int:
     except ConfigError as exc:
         _say(f"configuration error: {exc}")
         return 2
-    except (OutputError, NothingToAudit) as exc:
+    except (OutputError, NothingToAudit, MissingDependency) as exc:
         _say(str(exc))
         return 2
     except OSError as exc:

@@ -289,8 +289,9 @@ def _not_ours(conn: Connection) -> str | None:
 def _refuse_foreign(conn: Connection) -> None:
     problem = _not_ours(conn)
     if problem:
-        raise HistoryError(f"{_safe(conn.engine.url)} is not an auditor history database: {problem}; "
-                           "nothing was written to it")
+        url = conn.engine.url
+        name = url.database if url.get_backend_name() == "sqlite" else _safe(url)
+        raise HistoryError(f"{name} is not an auditor history database: {problem}; nothing was written to it")
 
 
 def _migrate_in(conn: Connection) -> int:

@@ -6,11 +6,13 @@ import contextlib
 import datetime as dt
 import glob
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -183,17 +185,35 @@ def _require_sources(sources: pd.DataFrame, paths: list[Path]) -> None:
 
 _interrupts: list[int] = []
 _owner: list[int] = []  # the process that armed the handler; forked workers are not it
+_publishing: list[bool] = []  # non-empty while publish() runs: it stops at its own checkpoints
+WATCHDOG_SECONDS = 2.0
 
 
 def on_sigint(signum: int, _frame: object) -> None:
     """SIGINT handler: remember it (so a library that swallows KeyboardInterrupt cannot hide it), then raise.
 
     A forked worker process leaves at once and quietly: the parent, interrupted too, stops the run.
+    If the parent is still analysing WATCHDOG_SECONDS later (the exception was swallowed, or worker
+    processes are finishing their chunks), it stops there: nothing has been written yet.
     """
     if _owner and os.getpid() != _owner[0]:
         os._exit(130)
     _interrupts.append(signum)
+    if len(_interrupts) == 1:
+        threading.Thread(target=_watchdog, name="auditor-sigint", daemon=True).start()
     raise KeyboardInterrupt
+
+
+def _watchdog() -> None:
+    time.sleep(WATCHDOG_SECONDS)
+    if _publishing:
+        return
+    for child in multiprocessing.active_children():
+        child.terminate()
+    with contextlib.suppress(OSError, ValueError):
+        print("auditor: interrupted; the previous reports and the history are unchanged", file=sys.stderr,
+              flush=True)
+    os._exit(130)
 
 
 def interrupted() -> bool:
@@ -260,7 +280,18 @@ def plan_outputs(options: AuditOptions, started: dt.datetime) -> list[Path]:
         _refuse_db_inside(options.db, folders)
     for folder in folders:
         _check_replaceable(folder)
+        _check_writable(folder)
     return folders
+
+
+def _check_writable(folder: Path) -> None:
+    """Fail before the analysis, not after it, when the folder's parent cannot be written."""
+    parent = Path(os.path.abspath(folder)).parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.is_dir() and not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(folder, f"cannot write the reports: {parent} is not writable (permissions or a "
+                                  "read-only file system); nothing was changed")
 
 
 def _logical(path: Path) -> Path:
@@ -367,6 +398,7 @@ def _check_replaceable(out: Path) -> None:
 def _refuse_foreign(out: Path, foreign: list[str]) -> None:
     if not foreign:
         return
+    foreign = sorted(foreign, key=lambda name: (name.startswith("."), name))  # visible names first
     shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
     hint = (" (it holds dated runs: add --db, or use --out " + str(out / "latest") + ")"
             if "latest" in foreign else "")
@@ -384,6 +416,7 @@ def publish(options: AuditOptions, config: Config, result: AuditResult, started:
     folders = result.folders or output_folders(options, started)
     staged: list[Path] = []
     published = False
+    _publishing.append(True)
     try:
         with _HeldSigint() as hold, _recorded(options, config, result, started) as history:
             _checkpoint()
@@ -409,9 +442,11 @@ def publish(options: AuditOptions, config: Config, result: AuditResult, started:
             raise type(exc)(f"{exc}; the reports are in {folders[-1]} but this run is not in the history") from None
         raise
     finally:
-        for tmp in staged:
-            if tmp.exists() and not tmp.is_symlink():
+        for out in folders:  # by name: a Ctrl-C between creating a folder and noting it leaves none behind
+            tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+            if tmp.is_dir() and not tmp.is_symlink():
                 shutil.rmtree(tmp, ignore_errors=True)
+        _publishing.clear()
 
 
 def _write_error(folder: Path, exc: OSError) -> OutputError:
@@ -524,7 +559,9 @@ def _stage_copy(staged: Path, out: Path) -> Path:
     copy = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(copy, ignore_errors=True)
     try:
-        shutil.copytree(staged, copy)
+        copy.mkdir()
+        for item in sorted(staged.iterdir()):  # a run folder is flat; copy2 raises the OSError itself
+            shutil.copy2(item, copy / item.name)
     except BaseException:
         shutil.rmtree(copy, ignore_errors=True)
         raise

@@ -419,6 +419,59 @@ def test_ctrl_c_exits_130_and_keeps_outputs_and_history(state, tmp_path, moment)
     assert snapshot(reports) == before
 
 
+def test_ctrl_c_swallowed_by_a_library_still_exits_130(state, monkeypatch):
+    inbox, reports, db = state
+    before = snapshot(reports)
+    real = run_module.analyse
+
+    def swallowing(*args, **kwargs):
+        with contextlib.suppress(KeyboardInterrupt):  # a library that eats the interrupt
+            run_module.on_sigint(signal.SIGINT, None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "analyse", swallowing)
+    monkeypatch.setattr(run_module, "_watchdog", lambda: None)  # in-process: no exit from under pytest
+    code, out, err = quiet(["audit", str(inbox), "--out", str(reports), "--db", str(db), "--format", "json"])
+    assert code == 130 and "interrupted" in one_line_error(err)
+    assert "gate" not in out
+    assert snapshot(reports) == before
+
+
+SWALLOW_AND_HANG = """
+import contextlib, sys, time
+from auditor import run
+def analyse(*args, **kwargs):
+    print("[auditor] analysing", file=sys.stderr, flush=True)
+    for _ in range(600):
+        with contextlib.suppress(KeyboardInterrupt):
+            time.sleep(0.1)
+run.analyse = analyse
+from auditor.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_during_a_stuck_analysis_exits_130_quickly(state, tmp_path):
+    inbox, reports, db = state
+    before = snapshot(reports)
+    proc = subprocess.Popen([sys.executable, "-u", "-c", SWALLOW_AND_HANG, "audit", str(inbox), "--out", str(reports),
+                             "--db", str(db), "--format", "json"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines = _collect(proc)
+    limit = time.monotonic() + DEADLINE
+    while not any("analysing" in line for line in list(lines)) and time.monotonic() < limit:
+        time.sleep(0.01)
+    sent = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)
+    code = _wait(proc, timeout=30)
+    took = time.monotonic() - sent
+    time.sleep(0.1)
+    err = "".join(lines)
+    assert code == 130 and took < run_module.WATCHDOG_SECONDS + 5, (code, took, err)
+    assert "interrupted" in one_line_error(err)
+    assert snapshot(reports) == before
+
+
 # ---------------------------------------------------------------- --db refuses another application's database
 
 
