@@ -1,10 +1,15 @@
 """boilerplate: newsletter and aggregator chrome inside an article.
 
-`mark()` runs before claim extraction and adds `is_boilerplate`/`boilerplate_rule` columns to
-paragraphs and sentences, so chrome yields no claims. Rules come from
-expectations/lexicons/boilerplate.yaml: line patterns, and section headers after which a short
-tail of lines is chrome too ("Sources" followed by a list of outlets).
-`detect()` reports each contiguous run of chrome paragraphs as one candidate.
+Rules come from expectations/lexicons/boilerplate.yaml: line patterns (looked at in paragraphs up to
+`line_max_chars`), and section headers after which a short tail of lines is chrome too ("Sources"
+followed by a list of outlets).
+
+`mark()` runs before claim extraction, so before any suite: it fills `boilerplate_rule` (the rule a
+paragraph matched) and `is_boilerplate` (excluded from claims) in paragraphs and sentences. Marking
+is conservative: only a matched paragraph of at most `mark_max_chars` is excluded, so a long
+paragraph the suite may later reject as article text keeps its claims.
+`detect()` reports each contiguous run of matched paragraphs, marked alike, as one candidate with
+its features (chars, para_chars, n_paragraphs, position, is_tail); the suite decides which are chrome.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ class Rules:
     tail_headers: list[tuple[str, re.Pattern]]
     tail_max_paragraphs: int
     tail_max_chars: int
-    line_max_chars: int = 300
+    line_max_chars: int = 600
+    mark_max_chars: int = 300
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Rules:
@@ -35,11 +41,11 @@ class Rules:
         tail = lexicon.get("tail", {}) or {}
         return cls(compile_all(lexicon.get("lines")), compile_all(tail.get("headers")),
                    int(tail.get("max_paragraphs", 12)), int(tail.get("max_chars", 160)),
-                   int(lexicon.get("line_max_chars", 300)))
+                   int(lexicon.get("line_max_chars", 600)), int(lexicon.get("mark_max_chars", 300)))
 
     def line_rule(self, text: str) -> str | None:
         if len(text) > self.line_max_chars:
-            return None  # chrome lines are short; long paragraphs are article text
+            return None  # the bound on what is looked at; the suite decides which length is article text
         return next((name for name, pat in self.lines if pat.search(text)), None)
 
     def header_rule(self, text: str) -> str | None:
@@ -62,7 +68,7 @@ def _paragraph_rules(texts: list[str], rules: Rules) -> list[str | None]:
 
 
 def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> None:
-    """Add is_boilerplate and boilerplate_rule to both frames, in place."""
+    """Fill boilerplate_rule (the matched rule) and is_boilerplate (excluded from claims) in both frames, in place."""
     rules = Rules.from_lexicon(lexicon or {})
     found: list[str | None] = []
     sources, texts = paragraphs["source"].tolist(), paragraphs["text"].tolist()
@@ -72,30 +78,38 @@ def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> No
             found.extend(_paragraph_rules(texts[start:end], rules))
             start = end
     paragraphs["boilerplate_rule"] = pd.Series(found, index=paragraphs.index, dtype=object)
-    paragraphs["is_boilerplate"] = paragraphs["boilerplate_rule"].notna()
-    key = paragraphs.set_index(["source", "para"])["boilerplate_rule"]
-    sent_rules = key.reindex(pd.MultiIndex.from_arrays([sentences["source"], sentences["para"]]))
-    sentences["boilerplate_rule"] = sent_rules.to_numpy()
-    sentences["is_boilerplate"] = sent_rules.notna().to_numpy()
+    short = paragraphs["text"].str.len() <= rules.mark_max_chars
+    paragraphs["is_boilerplate"] = (paragraphs["boilerplate_rule"].notna() & short).astype(bool)
+    key = paragraphs.set_index(["source", "para"])[["boilerplate_rule", "is_boilerplate"]]
+    sent_keys = key.reindex(pd.MultiIndex.from_arrays([sentences["source"], sentences["para"]]))
+    sentences["boilerplate_rule"] = sent_keys["boilerplate_rule"].to_numpy()
+    sentences["is_boilerplate"] = sent_keys["is_boilerplate"].eq(True).to_numpy()
+
+
+FEATURES = ["rule", "n_paragraphs", "chars", "para_chars", "position", "is_tail"]
 
 
 def detect(corpus: Corpus) -> pd.DataFrame:
-    """One candidate per contiguous run of chrome paragraphs."""
+    """One candidate per contiguous run of matched paragraphs marked alike, with the features the suite reads."""
     p = corpus.paragraphs
+    n_paras = p.groupby("source", sort=False)["para"].max().add(1).to_dict()
     rows: list[dict] = []
-    for source, group in p[p["is_boilerplate"]].groupby("source", sort=True):
+    for source, group in p[p["boilerplate_rule"].notna()].groupby("source", sort=True):
         run: list = []
         for row in group.itertuples():
-            if run and row.para != run[-1].para + 1:
-                rows.append(_block(source, run))
+            if run and (row.para != run[-1].para + 1 or row.is_boilerplate != run[-1].is_boilerplate):
+                rows.append(_block(source, run, n_paras[source]))
                 run = []
             run.append(row)
         if run:
-            rows.append(_block(source, run))
-    return candidates(rows, ["rule", "n_paragraphs"])
+            rows.append(_block(source, run, n_paras[source]))
+    return candidates(rows, FEATURES)
 
 
-def _block(source: str, run: list) -> dict:
+def _block(source: str, run: list, n_paras: int) -> dict:
+    """A candidate: the run's span, its first rule, its size and where it sits in the article."""
     return {"source": source, "story": run[0].story, "start": run[0].start, "end": run[-1].end,
             "subkind": "chrome", "related": [], "note": run[0].boilerplate_rule,
-            "rule": run[0].boilerplate_rule, "n_paragraphs": len(run)}
+            "rule": run[0].boilerplate_rule, "n_paragraphs": len(run), "chars": run[-1].end - run[0].start,
+            "para_chars": max(len(r.text) for r in run), "position": round(run[0].para / n_paras, 3),
+            "is_tail": run[-1].para == n_paras - 1}
