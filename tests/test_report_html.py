@@ -298,3 +298,54 @@ def test_scale_1000_sources_10000_findings(tmp_path: Path) -> None:
     assert page.count('<article class="card') == 1000
     assert page.count('class="ln"') == 0  # source views are built on demand, not emitted
     assert len(embedded(page)["findings"]) == 10_000
+
+
+# ------------------------------------------------------------ suites table
+
+
+SUITES_RUN = {
+    "suites": [
+        {"suite": "figure_conflict", "frame": "figure_conflict", "candidates": 7, "expectations": [
+            {"check": "figure_conflict.value", "severity": "error", "failed": 2},
+            {"check": "figure_conflict.precision", "severity": "info", "failed": 0}]},
+        {"suite": "<b>odd</b>", "frame": "boilerplate", "candidates": "many", "expectations": []},
+        "not a suite",
+    ]
+}
+
+
+def suite_table(page: str) -> list[list[str]]:
+    """The cells of each body row of the suites table (tags stripped)."""
+    section = re.search(r'<section id="suites">(.*?)</section>', without_data(page), re.S)
+    assert section, "no suites section"
+    body = re.search(r"<tbody>(.*?)</tbody>", section.group(1), re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
+
+
+def test_suites_table_shows_candidates_and_failures_per_expectation(docs: tuple) -> None:
+    findings_doc = {**docs[0], "run": {**docs[0]["run"], **SUITES_RUN}}
+    page = render_report(findings_doc, docs[1], docs[2])
+    assert suite_table(page) == [
+        ["figure_conflict", "figure_conflict", "7", "figure_conflict.value", "error", "2"],
+        ["figure_conflict.precision", "info", "0"],
+        ["&lt;b&gt;odd&lt;/b&gt;", "boilerplate", "–", "", "", "–"],
+    ]
+    assert 'href="#suites"' in page
+    assert "<b>odd</b>" not in without_data(page)
+
+
+def test_no_suites_table_without_run_suites(page: str) -> None:
+    assert '<section id="suites">' not in page and 'href="#suites"' not in page
+
+
+def test_seed_report_shows_the_run_suites_of_findings_json(seed_run) -> None:
+    _result, out = seed_run
+    suites = json.loads((out / "findings.json").read_text(encoding="utf-8"))["run"]["suites"]
+    rows = suite_table((out / "report.html").read_text(encoding="utf-8"))
+    expected = []
+    for s in suites:
+        for i, e in enumerate(s["expectations"]):
+            head = [s["suite"], s["frame"], str(s["candidates"])] if i == 0 else []
+            expected.append([*head, e["check"], e["severity"], str(e["failed"])])
+    assert rows == expected and len(rows) >= len(suites) > 0

@@ -461,6 +461,34 @@ def _summary(data: dict[str, Any], cards: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
+def _count(value: Any) -> int | None:
+    """A non-negative int count, or None."""
+    return value if _is_int(value) and value >= 0 else None
+
+
+def suite_rows(run: dict) -> list[dict[str, Any]]:
+    """``run.suites`` as table rows: suite, frame, candidates validated, and per expectation its check,
+    severity and the candidates it failed (odd entries skipped, odd values shown as missing)."""
+    rows = []
+    for entry in run.get("suites") or []:
+        if not isinstance(entry, dict):
+            continue
+        expectations = [
+            {"check": _str(e.get("check")), "sev": _str(e.get("severity")), "failed": _count(e.get("failed"))}
+            for e in entry.get("expectations") or []
+            if isinstance(e, dict)
+        ]
+        rows.append(
+            {
+                "suite": _str(entry.get("suite")),
+                "frame": _str(entry.get("frame")),
+                "candidates": _count(entry.get("candidates")),
+                "expectations": expectations or [{"check": "", "sev": "", "failed": None}],
+            }
+        )
+    return rows
+
+
 def _embed_json(data: Any) -> str:
     """JSON safe inside ``<script type="application/json">`` (``<``, ``>``, ``&`` as \\u escapes)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
@@ -495,10 +523,12 @@ def render_report(
 
     findings_doc, scores_doc, texts = findings_doc or {}, scores_doc or {}, texts or {}
     data = build_data(findings_doc, scores_doc, texts)
+    run = findings_doc.get("run") if isinstance(findings_doc.get("run"), dict) else {}
     script = _asset("report.js")
     cards = _cards(data, scores_doc)
     page = {
-        "run": findings_doc.get("run") or {},
+        "run": run,
+        "suites": suite_rows(run),
         "summary": _summary(data, cards),
         "stories": _stories(data, cards),
         "skipped": [s for s in data["sources"] if s.get("status") == "skipped"],
