@@ -416,6 +416,7 @@ def publish(options: AuditOptions, config: Config, result: AuditResult, started:
     folders = result.folders or output_folders(options, started)
     staged: list[Path] = []
     published = False
+    missing = _missing_parents(folders)
     _publishing.append(True)
     try:
         with _HeldSigint() as hold, _recorded(options, config, result, started) as history:
@@ -446,7 +447,22 @@ def publish(options: AuditOptions, config: Config, result: AuditResult, started:
             tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
             if tmp.is_dir() and not tmp.is_symlink():
                 shutil.rmtree(tmp, ignore_errors=True)
+        if not published:
+            for parent in missing:  # folders this run created for its outputs, deepest first, if still empty
+                with contextlib.suppress(OSError):
+                    parent.rmdir()
         _publishing.clear()
+
+
+def _missing_parents(folders: list[Path]) -> list[Path]:
+    """Parent folders of the outputs that do not exist yet, deepest first."""
+    missing: set[Path] = set()
+    for folder in folders:
+        parent = Path(os.path.abspath(folder)).parent
+        while not parent.exists() and parent != parent.parent:
+            missing.add(parent)
+            parent = parent.parent
+    return sorted(missing, key=lambda p: len(p.parts), reverse=True)
 
 
 def _write_error(folder: Path, exc: OSError) -> OutputError:

@@ -287,6 +287,19 @@ def test_read_only_output_parent_exits_2_and_keeps_everything(state, monkeypatch
     assert snapshot(reports) == before  # previous reports and history byte for byte
 
 
+def test_read_only_output_parent_is_found_before_the_analysis(state, monkeypatch):
+    inbox, reports, db = state
+    before = snapshot(reports)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == reports else real(path, mode))
+    analysed: list[bool] = []
+    monkeypatch.setattr(run_module, "analyse", lambda *a, **k: analysed.append(True))
+    code, _, err = quiet(["audit", str(inbox), "--out", str(reports), "--db", str(db), "--format", "json"])
+    assert code == 2 and not analysed
+    assert f"{reports} is not writable" in one_line_error(err)
+    assert snapshot(reports) == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
 def test_read_only_output_parent_for_real(state):
     inbox, reports, db = state
@@ -296,7 +309,7 @@ def test_read_only_output_parent_for_real(state):
         code, _, err = quiet(["audit", str(inbox), "--out", str(reports), "--db", str(db), "--format", "json"])
     finally:
         reports.chmod(0o755)
-    assert code == 2 and "Permission denied" in one_line_error(err)
+    assert code == 2 and "is not writable" in one_line_error(err)  # found before the analysis
     assert snapshot(reports) == before
 
 
@@ -309,6 +322,11 @@ def test_disk_full_exits_2_and_keeps_outputs_and_history(state, monkeypatch):
     assert "No space left on device" in one_line_error(err)
     assert snapshot(reports) == before
     assert not [p for p in reports.iterdir() if ".tmp-" in p.name]
+    fresh = reports.parent / "fresh"  # a first run: no database file, no folders are left behind
+    code, _, err = quiet(["audit", str(inbox), "--out", str(fresh / "nightly" / "reports"), "--db",
+                          str(fresh / "h.sqlite"), "--format", "html,json"])
+    assert code == 2 and "No space left on device" in one_line_error(err)
+    assert not fresh.exists()
 
 
 def test_oserror_while_writing_exits_2_with_path_and_reason(state, monkeypatch):
