@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,7 +28,7 @@ from ..corpus import Corpus, candidates, related
 from ..text import admits
 
 FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "align_score",
-            "weekday_mismatch", "n_agree", "n_consensus"]
+            "weekday_mismatch", "n_agree", "n_consensus", "role", "published", "other_published"]
 
 
 @dataclass
@@ -49,6 +49,12 @@ class Claim:
     noun: str
     base: str
     granularity: str = "day"
+    role: str = ""        # what the figure counts (lexicons/roles.yaml): claims of other roles never align
+    scope: str = ""       # the sub-area it is about ("" = the whole story)
+    published: int = -1   # the source's publication day (ordinal), -1 when unknown
+    tally: bool = False   # a count that grows as the story unfolds (tolls, votes counted)
+    reading: bool = False  # a measurement agencies give differently (a quake's magnitude or depth)
+    home_year: str = ""   # the year the source writes in (its publication year, else its story's usual one)
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -57,8 +63,8 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 def alignment(a: Claim, b: Claim, cfg: dict) -> float:
     """How sure we are that two claims of different sources state the same fact (0..1)."""
-    if a.year and b.year and a.year != b.year:
-        return 0.0
+    if (a.year or a.home_year) and (b.year or b.home_year) and (a.year or a.home_year) != (b.year or b.home_year):
+        return 0.0  # another year's fact ("the 2015 quake killed 9,000") never meets this year's
     if a.base and b.base and fuzz.token_set_ratio(a.base, b.base) < float(cfg.get("base_min_ratio", 60)):
         return 0.0
     noun = fuzz.token_set_ratio(a.noun, b.noun) / 100 if a.noun and b.noun else 0.5
@@ -76,6 +82,7 @@ def agree(a: Claim, b: Claim, cfg: dict) -> bool:
     if hi == 0 or (hi - lo) / hi <= float(cfg.get("equal_tolerance", 0.001)):
         return True
     tolerance = float(cfg.get("approximate_tolerance", 0.1))
+    # the qualifier's bounds (lexicons/qualifiers.yaml): "over 1,000" admits 1,300, "nearly 400" admits 390
     return any(admits(x.qualifier, x.value, y.value, tolerance) for x, y in ((a, b), (b, a)))
 
 
@@ -149,41 +156,66 @@ class Candidate:
     n_consensus: int
 
 
+def _one_per_source(cluster: list[Claim]) -> list[Claim]:
+    """A cluster's claims, a source's repeated figure (headline and body) counted once."""
+    seen: set[str] = set()
+    out = []
+    for c in sorted(cluster, key=lambda c: (c.source, c.start)):
+        if c.source not in seen:
+            seen.add(c.source)
+            out.append(c)
+    return out
+
+
 def _deviations(group: list[Claim], equal) -> list[Candidate]:
     """Every claim of a group with its relation to the consensus (the cluster most sources give).
 
-    A rounding is charged to the coarser side whichever side the majority is on; on an even
-    split both sides are candidates (the suite decides); claims of the consensus are candidates
-    too (relation agree), so the suite sees everything that was compared.
+    One candidate per source and disagreement: a minority value is compared with the consensus,
+    with every other source in its references; on an even split only the second side is a
+    candidate (naming the first). A rounding is charged to the coarser side whichever side the
+    majority is on. Claims of the consensus are candidates too (relation agree), so the suite
+    sees everything that was compared.
     """
-    clusters = _clusters(group, equal)
+    clusters = [_one_per_source(cl) for cl in _clusters(group, equal)]
     if len(clusters) < 2:
         return []
-    sizes = [len({c.source for c in cl}) for cl in clusters]
-    tie = sizes[0] == sizes[1]
+    sizes = [len(cl) for cl in clusters]
+    consensus = clusters[0]
     out: list[Candidate] = []
     charged: set[int] = set()
-    for k, cluster in enumerate(clusters):
-        if k == 0 and not tie:
+    for k, cluster in enumerate(clusters[1:], start=1):
+        others = [c for j, cl in enumerate(clusters) if j not in (0, k) for c in cl]
+        if _rounds(consensus[0], cluster[0]) and consensus[0].precision > cluster[0].precision:
+            for claim in consensus:  # the consensus is the rounded side: the note lands there
+                if claim.claim_id not in charged:
+                    charged.add(claim.claim_id)
+                    out.append(Candidate(claim, cluster + others, "rounded", sizes[0], sizes[k]))
             continue
-        reference = clusters[1] if k == 0 else clusters[0]
-        n_ref = sizes[1] if k == 0 else sizes[0]
-        if _rounds(reference[0], cluster[0]) and reference[0].precision > cluster[0].precision:
-            if k == 0 or not tie:  # the reference side is the rounded one: charge it
-                for claim in reference:
-                    if claim.claim_id not in charged:
-                        charged.add(claim.claim_id)
-                        out.append(Candidate(claim, cluster, "rounded", n_ref, sizes[k]))
-            continue
-        relation = "rounded" if _rounds(cluster[0], reference[0]) else "differs"
-        for claim in cluster:
-            if claim.claim_id not in charged:
-                charged.add(claim.claim_id)
-                out.append(Candidate(claim, reference, relation, sizes[k], n_ref))
-    if not tie:
-        out.extend(Candidate(c, clusters[1], "agree", sizes[0], sizes[0]) for c in clusters[0]
-                   if c.claim_id not in charged)
+        relation = "rounded" if _rounds(cluster[0], consensus[0]) else _difference(cluster[0], consensus)
+        out.extend(Candidate(claim, consensus + others, relation, sizes[k], sizes[0]) for claim in cluster)
+    out.extend(Candidate(c, clusters[1], "agree", sizes[0], sizes[0]) for c in consensus
+               if c.claim_id not in charged)
     return out
+
+
+def _difference(claim: Claim, consensus: list[Claim]) -> str:
+    """differs, or update: a tally (a toll, a count of votes) that changed between publications.
+
+    A tally is an update unless every source involved was published on the same known day; a
+    factor of about a thousand is never an update (a slip of scale, for the magnitude check)."""
+    if claim.reading:
+        return "reading"
+    if not claim.tally or magnitude_offset(claim.value, consensus[0].value) < 0.05:
+        return "differs"
+    days = {c.published for c in [claim, *consensus]}
+    if len(days) == 1 and -1 not in days:
+        return "differs"  # the same known day: a disagreement, not an update
+    ref = consensus[0]
+    if claim.published > 0 and ref.published > 0 and claim.published != ref.published:
+        later, earlier = (claim, ref) if claim.published > ref.published else (ref, claim)
+        if later.value < earlier.value:
+            return "differs"  # a tally that fell between publications is no update
+    return "update"
 
 
 def _rounds(claim: Claim, reference: Claim) -> bool:
@@ -225,12 +257,83 @@ def _blocks(frame: pd.DataFrame, key: list[str]) -> list[list[Claim]]:
 
 def _claims_of(block: pd.DataFrame) -> list[Claim]:
     """Claims of a block of the claims frame (plain records: itertuples is slow on wide frames)."""
+    published = block.attrs.get("published", {})
+    story_year = block.attrs.get("story_year", {})
+    tallies = block.attrs.get("tallies", frozenset())
+    readings = block.attrs.get("readings", frozenset())
     return [Claim(claim_id=int(r["claim_id"]), source=r["source"], story=r["story"], start=int(r["start"]),
                   end=int(r["end"]), text=r["text"], value=_number(r["value"]), precision=_number(r["precision"]),
                   qualifier=_text(r["qualifier"]), context=frozenset(_text(r["context"]).split()),
                   year=_text(r["years"]), noun=_text(r["noun"]), base=_text(r["base"]),
-                  granularity=_text(r["granularity"], "day"))
+                  granularity=_text(r["granularity"], "day"), role=_text(r.get("role")), scope=_text(r.get("scope")),
+                  published=published.get(r["source"], -1), tally=_text(r.get("role")) in tallies,
+                  reading=_text(r.get("role")) in readings,
+                  home_year=_year_of(published.get(r["source"], -1)) or story_year.get(r["story"], ""))
             for r in block.to_dict("records")]
+
+
+FACT_KEY = ["story", "kind", "fact_unit", "role", "scope"]
+
+
+def _figures(corpus: Corpus) -> pd.DataFrame:
+    """Figure claims with their fact key: a count with a role is keyed by the role, not its noun
+    ("412 people" killed and "412 dead" are one fact); other figures by unit, role and scope."""
+    claims = corpus.claims
+    figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()].copy()
+    for column in ("role", "scope"):
+        if column not in figs:
+            figs[column] = ""
+        figs[column] = figs[column].fillna("").astype(object)
+    figs["fact_unit"] = [("" if kind == "count" and role else unit) for kind, role, unit in
+                         zip(figs["kind"], figs["role"], figs["unit"].fillna(""), strict=True)]
+    # a count or a share whose role is unknown ("rose to 71", "13%" with no "of ...") says too little
+    # of what it measures to be compared across sources; money and physical quantities keep their unit
+    unknown = (figs["role"] == "") & (figs["kind"].isin(["count", "percent"])) & (figs["base"].fillna("") == "")
+    figs = figs[~unknown].copy()
+    figs["role"] = _sole_roles(figs)
+    figs.attrs["published"] = _publication_days(corpus)
+    figs.attrs["story_year"] = _story_years(corpus, figs.attrs["published"])
+    roles = corpus.config.lexicons.get("roles") or {}
+    figs.attrs["tallies"] = frozenset(roles.get("tallies") or [])
+    figs.attrs["readings"] = frozenset(roles.get("readings") or [])
+    return figs
+
+
+def _sole_roles(figs: pd.DataFrame) -> list[str]:
+    """Roles, a figure of unknown role taking the role of its unit when the story gives that unit
+    only one ("will pay $2.4 billion" in a story where every other dollar figure is the deal's)."""
+    key = ["story", "kind", "fact_unit", "scope"]
+    known = figs[figs["role"] != ""].groupby(key)["role"].agg(lambda r: set(r))
+    sole = {k: next(iter(v)) for k, v in known.items() if len(v) == 1}
+    return [role or sole.get(k, "") for role, k in zip(figs["role"], figs[key].itertuples(index=False, name=None),
+                                                        strict=True)]
+
+
+def _year_of(ordinal: int) -> str:
+    return str(dt.date.fromordinal(ordinal).year) if ordinal > 0 else ""
+
+
+def _story_years(corpus: Corpus, published: dict[str, int]) -> dict[str, str]:
+    """Story -> the publication year most of its dated sources share."""
+    years: dict[str, Counter] = defaultdict(Counter)
+    for source, story in zip(corpus.sources["source"], corpus.sources["story"], strict=True):
+        if source in published:
+            years[story][_year_of(published[source])] += 1
+    return {story: counts.most_common(1)[0][0] for story, counts in years.items()}
+
+
+def _publication_days(corpus: Corpus) -> dict[str, int]:
+    """Source -> publication day (ordinal); sources without a known date are left out."""
+    frame = corpus.sources
+    days: dict[str, int] = {}
+    if "published" not in frame:
+        return days
+    for source, published in zip(frame["source"], frame["published"], strict=True):
+        try:
+            days[source] = dt.date.fromisoformat(str(published)[:10]).toordinal()
+        except ValueError:
+            continue
+    return days
 
 
 def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
@@ -244,22 +347,27 @@ def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
             rel.append(related(r.source, r.start, r.end))
     figure = kind == "figure"
     rel_diff = abs(claim.value - ref.value) / max(abs(ref.value), 1e-9) if figure else 0.0
-    subkind = {"agree": "agree", "rounded": "precision"}.get(cand.relation, "value" if figure else "date")
+    subkind = {"agree": "agree", "rounded": "precision", "update": "update", "reading": "reading"}.get(
+        cand.relation, "value" if figure else "date")
     return {"source": claim.source, "story": claim.story, "start": claim.start, "end": claim.end,
             "subkind": subkind, "related": rel, "note": ref.text, "claim_text": claim.text,
             "conflict_class": cand.relation, "rel_diff": round(rel_diff, 6),
             "magnitude_offset": magnitude_offset(claim.value, ref.value) if figure else 1.0,
             "days_apart": 0 if figure else int(abs(claim.value - ref.value)),
             "align_score": round(max(alignment(claim, r, cfg) for r in cand.refs), 4),
-            "weekday_mismatch": False, "n_agree": cand.n_agree, "n_consensus": cand.n_consensus}
+            "weekday_mismatch": False, "n_agree": cand.n_agree, "n_consensus": cand.n_consensus,
+            "role": claim.role or "figure", "published": _day(claim.published),
+            "other_published": _day(max((r.published for r in cand.refs), default=-1))}
+
+
+def _day(ordinal: int) -> str:
+    return dt.date.fromordinal(ordinal).isoformat() if ordinal > 0 else "an unknown date"
 
 
 def _figure_groups(corpus: Corpus) -> list[list[Claim]]:
     cfg = corpus.config.check("conflicts")
-    claims = corpus.claims
-    figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
     same = lambda a, b: agree(a, b, cfg)  # noqa: E731
-    return [g for block in _blocks(figs, ["story", "kind", "unit"]) for g in _groups(block, cfg, same)]
+    return [g for block in _blocks(_figures(corpus), FACT_KEY) for g in _groups(block, cfg, same)]
 
 
 def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
@@ -279,10 +387,9 @@ def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]
     cfg = corpus.config.check("conflicts")
     claims = corpus.claims
     counts: dict[int, int] = {}
-    figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
     dates = claims[claims["claim_type"] == "date"].copy()
     dates["value"] = _date_values(dates["date"])
-    blocks = [(b, lambda a, c: agree(a, c, cfg)) for b in _blocks(figs, ["story", "kind", "unit"])]
+    blocks = [(b, lambda a, c: agree(a, c, cfg)) for b in _blocks(_figures(corpus), FACT_KEY)]
     blocks += [(b, _same_date) for b in _blocks(dates[dates["value"].notna()], ["story"])]
     for items, equal in blocks:
         for c in items:
@@ -310,8 +417,9 @@ def _date_groups(corpus: Corpus) -> list[list[Claim]]:
     claims = corpus.claims
     dates = claims[claims["claim_type"] == "date"].copy()
     dates["value"] = _date_values(dates["date"])
-    dates = dates[dates["value"].notna()]
-    return [g for block in _blocks(dates, ["story"]) for g in _groups(block, cfg, _same_date)]
+    # a date aligns only with dates of the same named event ("struck on Friday", "filed on 14 March")
+    dates = dates[dates["value"].notna() & (dates["role"].fillna("") != "")]
+    return [g for block in _blocks(dates, ["story", "role"]) for g in _groups(block, cfg, _same_date)]
 
 
 def date_conflicts(corpus: Corpus) -> pd.DataFrame:
@@ -330,4 +438,4 @@ def _weekday_row(r) -> dict:
     return {"source": r.source, "story": r.story, "start": int(r.start), "end": int(r.end), "subkind": "weekday",
             "related": [], "note": r.date, "claim_text": r.text, "conflict_class": "weekday", "rel_diff": 0.0,
             "magnitude_offset": 1.0, "days_apart": 0, "align_score": 1.0, "weekday_mismatch": mismatch,
-            "n_agree": 0, "n_consensus": 0}
+            "n_agree": 0, "n_consensus": 0, "role": "date", "published": "", "other_published": ""}

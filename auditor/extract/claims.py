@@ -4,7 +4,8 @@ Columns of `claims`: claim_id, row_id (sentence), source, story, claim_type ("fi
 start, end (offsets into the source text), text, kind, value, unit, qualifier, precision,
 sig_digits, scale, noun, base (what a percentage is of), date (ISO), granularity,
 year_inferred, weekday_mismatch, weekday_written, years (for figures: the year the fact belongs to,
-"" if none),
+"" if none), role (for figures: what the figure counts or measures; for dates: the event dated; from
+lexicons/roles.yaml, "" if unknown), scope (for figures: the sub-area it is about, "in X province", "" for the whole),
 context (content-word stems around the claim, space separated).
 Boilerplate sentences and the article's own dateline yield no claims.
 """
@@ -24,7 +25,7 @@ from .figures import Figure, extract_figures
 
 CLAIM_COLUMNS = ["claim_id", "row_id", "source", "story", "claim_type", "start", "end", "text", "kind", "value",
                  "unit", "qualifier", "precision", "sig_digits", "scale", "noun", "base", "date", "granularity",
-                 "year_inferred", "weekday_mismatch", "weekday_written", "years", "context"]
+                 "year_inferred", "weekday_mismatch", "weekday_written", "years", "role", "scope", "context"]
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 BASE = re.compile(r"^\s*of\s+([\w’'\s-]{1,80})")
@@ -55,7 +56,7 @@ def context_stems(text: str, start: int, end: int, stop: frozenset[str], width: 
     return [stem(w) for w in before + after]
 
 
-CLAUSE = re.compile(r",|;|\band\b|\bbut\b|\bwhile\b|\bwhereas\b")
+CLAUSE = re.compile(r",(?!\d)|;|\band\b|\bbut\b|\bwhile\b|\bwhereas\b")  # a comma inside 1,300 is no cut
 
 
 def bare_years(sentence: str, dates: list[DateMention]) -> list[tuple[int, str]]:
@@ -69,12 +70,79 @@ def fact_year(sentence: str, offset: int, years: list[tuple[int, str]]) -> str:
     """The year a figure belongs to: the nearest bare year in its clause, else in its sentence."""
     if not years:
         return ""
-    cuts = [0] + [m.end() for m in CLAUSE.finditer(sentence)] + [len(sentence) + 1]
-    lo = max(c for c in cuts if c <= offset)
-    hi = min(c for c in cuts if c > offset)
+    lo, hi = clause_bounds(sentence, offset)
     same_clause = [y for y in years if lo <= y[0] < hi]
     pool = same_clause or years
     return min(pool, key=lambda y: abs(y[0] - offset))[1]
+
+
+class Roles:
+    """lexicons/roles.yaml compiled: role words by stem, role phrases, scope markers."""
+
+    def __init__(self, lexicon: dict, section: str = "roles") -> None:
+        self.by_stem: dict[str, str] = {}
+        phrases: list[tuple[str, str]] = []
+        for role, words in (lexicon.get(section) or {}).items():
+            for word in words:
+                if " " in word or "-" in word:
+                    phrases.append((word.lower(), role))
+                else:
+                    self.by_stem.setdefault(stem(word), role)
+        self.phrases = [(re.compile(rf"\b{re.escape(w)}\b", re.IGNORECASE), role) for w, role in phrases]
+        self.after = int(lexicon.get("window_after", 3))
+        self.before = int(lexicon.get("window_before", 6))
+        markers = "|".join(re.escape(m) for m in sorted(lexicon.get("scope_markers") or ["district"], key=len,
+                                                        reverse=True))
+        name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+        self.scope = re.compile(rf"\b(?P<a>{name})\s+(?i:{markers})\b|\b(?i:{markers})\s+of\s+(?P<b>{name})")
+
+
+def clause_bounds(sentence: str, offset: int) -> tuple[int, int]:
+    """The clause of the sentence that holds `offset` (cut at commas, semicolons, and, but, while)."""
+    cuts = [0] + [m.end() for m in CLAUSE.finditer(sentence)] + [len(sentence) + 1]
+    return max(c for c in cuts if c <= offset), min(c for c in cuts if c > offset)
+
+
+def figure_role(sentence: str, start: int, end: int, roles: Roles) -> str:
+    """The role word nearest the figure inside its clause: after it first ("412 dead"), then before."""
+    lo, hi = clause_bounds(sentence, start)
+    after = [(m.start(), m.group()) for m in WORD.finditer(sentence, end, min(hi, len(sentence)))][: roles.after]
+    before = [(m.start(), m.group()) for m in WORD.finditer(sentence, lo, start)][::-1][: roles.before]
+    found: list[tuple[int, int, str]] = []
+    for rank, (_pos, word) in enumerate(after):
+        role = roles.by_stem.get(stem(word))
+        if role:
+            found.append((rank, 0, role))
+    for rank, (_pos, word) in enumerate(before):
+        role = roles.by_stem.get(stem(word))
+        if role:
+            found.append((rank, 1, role))
+    for pattern, role in roles.phrases:
+        for m in pattern.finditer(sentence, lo, min(hi, len(sentence))):
+            if m.start() >= end:
+                rank = len(WORD.findall(sentence[end:m.start()]))
+                if rank < roles.after:
+                    found.append((rank, 0, role))
+            elif m.end() <= start:
+                rank = len(WORD.findall(sentence[m.end():start]))
+                if rank < roles.before:
+                    found.append((rank, 1, role))
+    return min(found)[2] if found else ""
+
+
+def figure_scope(sentence: str, start: int, roles: Roles) -> str:
+    """The sub-area a figure is about: a scope named in its clause, or in a leading "In X province," clause."""
+    lo, hi = clause_bounds(sentence, start)
+    m = roles.scope.search(sentence, lo, min(hi, len(sentence)))
+    if m is None and sentence.lstrip().startswith("In "):
+        first_lo, first_hi = clause_bounds(sentence, 0)
+        m = roles.scope.search(sentence, first_lo, min(first_hi, len(sentence)))
+    if m is None:
+        return ""
+    words = (m.group("a") or m.group("b")).lower().split()
+    while len(words) > 1 and words[0] in ("in", "the", "of", "at", "from"):
+        words = words[1:]
+    return " ".join(words)
 
 
 def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
@@ -85,21 +153,23 @@ def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
     return " ".join(stem(w.rstrip("’'s") if w.endswith(("’s", "'s")) else w) for w in words)
 
 
-def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str]) -> dict:
+def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str], roles: Roles) -> dict:
     return {"claim_type": "figure", "start": offset + f.start, "end": offset + f.end, "text": f.text,
+            "role": figure_role(sentence, f.start, f.end, roles), "scope": figure_scope(sentence, f.start, roles),
             "kind": f.kind, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "precision": f.precision,
             "sig_digits": f.sig_digits, "scale": f.scale, "noun": f.noun.lower(),
             "base": _percent_base(sentence, f.end, stop) if f.kind == "percent" else "",
             "context": " ".join(context_stems(sentence, f.start, f.end, stop))}
 
 
-def _date_row(d: DateMention, sentence: str, offset: int, stop: frozenset[str]) -> dict:
+def _date_row(d: DateMention, sentence: str, offset: int, stop: frozenset[str], events: Roles) -> dict:
     iso = None
     if d.year and d.month:
         iso = dt.date(d.year, d.month, d.day or 1).isoformat()
     return {"claim_type": "date", "start": offset + d.start, "end": offset + d.end, "text": d.text,
             "kind": d.kind, "date": iso, "granularity": d.granularity, "year_inferred": d.year_inferred,
             "weekday_mismatch": d.weekday_mismatch, "weekday_written": d.weekday_written,
+            "role": figure_role(sentence, d.start, d.end, events), "scope": "",
             "context": " ".join(context_stems(sentence, d.start, d.end, stop))}
 
 
@@ -126,6 +196,8 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
     audited = corpus.sources[corpus.sources["status"] == "audited"]
     published = {s: _published(p) for s, p in zip(audited["source"], audited["published"], strict=True)}
     stop = context_stopwords(vocabulary(corpus.config))
+    roles = Roles(corpus.config.lexicons.get("roles") or {})
+    events = Roles(corpus.config.lexicons.get("roles") or {}, "events")
     s = corpus.sentences
     keep = ~s["is_boilerplate"] if "is_boilerplate" in s else pd.Series(True, index=s.index)
     rows: list[dict] = []
@@ -136,10 +208,10 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
         years = bare_years(text, dates)
         for f in extract_figures(text) if FIGURE_HINT.search(text) else []:
-            rows.append(base | _figure_row(f, text, start, stop) | {"years": fact_year(text, f.start, years)})
+            rows.append(base | _figure_row(f, text, start, stop, roles) | {"years": fact_year(text, f.start, years)})
         for d in dates:
             if not _is_dateline(d, text, line, published.get(source)):
-                rows.append(base | _date_row(d, text, start, stop) | {"years": ""})
+                rows.append(base | _date_row(d, text, start, stop, events) | {"years": ""})
     frame = plain_strings(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
     frame["claim_id"] = range(len(frame))
     return frame
