@@ -2,13 +2,16 @@
 
 `source_metrics` returns, per source id, the numbers the share and presence components of
 expectations/scoring.yaml read: claims, corroborated_claims, sentences, attributed_sentences,
-dateline, byline, named_sources, and syndicated_with (sources that copy this one).
+dateline, byline, named_sources, syndicated_with (the first MAX_SYNDICATED_LISTED sources, by id,
+of its independence group) and syndicated_count (how many other sources the group holds).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -17,12 +20,31 @@ from .checks.conflicts import corroboration
 from .checks.duplicates import normalize
 from .corpus import Corpus
 
+MAX_SYNDICATED_LISTED = 20
+"""Sources of a source's group listed by name in scores.json; the rest are counted (syndicated_count)."""
+
 
 def independence(corpus: Corpus) -> dict[str, str]:
-    """source -> its independence group: sources sharing most sentences verbatim are one voice."""
+    """source -> its independence group (the smallest source id of the group).
+
+    Two sources of a story are one voice when they share verbatim at least `min_shared_share` of the
+    sentences (of `min_sentence_words` words or more) of the one with fewer; groups are the connected
+    components of that relation, so copies of copies are one voice too. See `linked_groups`.
+    """
     cfg = corpus.config.check("independence")
     min_words, min_share = int(cfg.get("min_sentence_words", 8)), float(cfg.get("min_shared_share", 0.6))
-    sents = corpus.sentences
+    keys, story_of = _sentence_keys(corpus.sentences, min_words)
+    by_story: dict[str, dict[str, frozenset[int]]] = defaultdict(dict)
+    for source in sorted(keys):
+        by_story[story_of[source]][source] = frozenset(keys[source])
+    group = {s: s for s in corpus.texts}
+    for members in by_story.values():
+        group.update(linked_groups(members, min_share).groups)
+    return group
+
+
+def _sentence_keys(sents: pd.DataFrame, min_words: int) -> tuple[dict[str, set[int]], dict[str, str]]:
+    """Per source, the hashes of its long enough non-boilerplate sentences (normalized); and its story."""
     if "is_boilerplate" in sents:
         sents = sents[~sents["is_boilerplate"]]
     keys: dict[str, set[int]] = defaultdict(set)
@@ -32,26 +54,158 @@ def independence(corpus: Corpus) -> dict[str, str]:
         story_of[source] = story
         if norm.count(" ") + 1 >= min_words:
             keys[source].add(hash(norm))
-    group = {s: s for s in corpus.texts}
-    by_story: dict[str, list[str]] = defaultdict(list)
-    for source in sorted(keys):
-        by_story[story_of[source]].append(source)
-    for members in by_story.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                shared = len(keys[a] & keys[b]) / max(1, min(len(keys[a]), len(keys[b])))
-                if shared >= min_share:
-                    group[b] = group[a] = min(group[a], group[b])
-    return _flatten(group)
+    return keys, story_of
 
 
-def _flatten(group: dict[str, str]) -> dict[str, str]:
-    def root(s: str) -> str:
-        while group[s] != s:
-            s = group[s]
-        return s
+@dataclass
+class Grouping:
+    """Independence groups of one story, and how many pairs of sources were compared to find them."""
 
-    return {s: root(s) for s in group}
+    groups: dict[str, str]
+    compared: int
+
+
+def _min_shared(size: int, min_share: float) -> int:
+    """Fewest shared sentences that make `shared / size >= min_share` (the same float test as `_linked`)."""
+    need = max(0, math.floor(min_share * size) - 1)
+    while need <= size and need / max(1, size) < min_share:
+        need += 1
+    return need
+
+
+def _linked(a: frozenset[int], b: frozenset[int], min_share: float) -> bool:
+    return len(a & b) / max(1, min(len(a), len(b))) >= min_share
+
+
+def linked_groups(keys: dict[str, frozenset[int]], min_share: float) -> Grouping:
+    """Connected components of "shares at least min_share of the smaller one's sentences", in near-linear time.
+
+    Not every pair is compared: sources with the same sentence set are merged at once; an inverted
+    index (sentence hash -> sources) gives each source its candidates, looked up only through its
+    rarest sentences (prefix filter: if A, the smaller, shares t of its |A| sentences with B, any
+    |A| - t + 1 of them include a shared one), and a candidate already in the source's group is not
+    compared (the index keeps, per sentence, its sources bucketed by group, merged small into large).
+    The result is exactly the components of the pairwise test.
+    """
+    names = sorted(keys)
+    uf = UnionFind(len(names))
+    if min_share > 1:  # not even identical sets share that much
+        return Grouping(_labels(names, uf), 0)
+    reps = _merge_identical([keys[n] for n in names], uf)
+    if min_share <= 0:  # every two sources with a long sentence are one voice
+        for i in range(1, len(names)):
+            uf.union(0, i)
+        return Grouping(_labels(names, uf), 0)
+    sets = {r: keys[names[r]] for r in reps}
+    index = _BucketIndex(sets, uf)
+    compared = 0
+    for a in sorted(reps, key=lambda r: len(sets[r])):
+        size = len(sets[a])
+        for token in index.prefix(sets[a], size - _min_shared(size, min_share) + 1):
+            for members in index.foreign_buckets(token, a):
+                for b in members:
+                    if len(sets[b]) < size:
+                        continue  # compared from b's side, b being the smaller
+                    compared += 1
+                    if _linked(sets[a], sets[b], min_share):
+                        index.union(a, b)
+                        break  # the rest of this bucket is now in a's group
+    return Grouping(_labels(names, uf), compared)
+
+
+def _merge_identical(sets: list[frozenset[int]], uf: UnionFind) -> list[int]:
+    """Union the sources with the same sentence set; the first of each set represents it."""
+    first: dict[frozenset[int], int] = {}
+    for i, s in enumerate(sets):
+        rep = first.setdefault(s, i)
+        if rep != i:
+            uf.union(rep, i)
+    return list(first.values())
+
+
+def _labels(names: list[str], uf: UnionFind) -> dict[str, str]:
+    """source -> the smallest source id of its group."""
+    label: dict[int, str] = {}
+    for i, name in enumerate(names):  # names are sorted: the first seen of a group is its smallest
+        label.setdefault(uf.find(i), name)
+    return {name: label[uf.find(i)] for i, name in enumerate(names)}
+
+
+class UnionFind:
+    """Disjoint sets over 0..n-1: union by size, path halving."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> tuple[int, int] | None:
+        """Merge the sets of i and j: (new root, absorbed root), or None when already one set."""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return None
+        if self.size[ri] < self.size[rj]:
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.size[ri] += self.size[rj]
+        return ri, rj
+
+
+class _BucketIndex:
+    """sentence hash -> {group root: its sources holding that sentence}, kept up to date on union."""
+
+    def __init__(self, sets: dict[int, frozenset[int]], uf: UnionFind) -> None:
+        self.uf = uf
+        holders: dict[int, list[int]] = defaultdict(list)
+        for r, s in sets.items():
+            for token in s:
+                holders[token].append(r)
+        self.freq = {t: len(h) for t, h in holders.items()}
+        self.buckets: dict[int, dict[int, list[int]]] = {
+            t: {uf.find(r): [r] for r in h} for t, h in holders.items() if len(h) > 1}
+        self.tokens: dict[int, list[int]] = {uf.find(r): [t for t in s if t in self.buckets] for r, s in sets.items()}
+
+    def prefix(self, s: frozenset[int], n: int) -> list[int]:
+        """The n rarest sentences of a set (fewest sources first), the only ones worth looking up."""
+        if n <= 0:
+            return []
+        return sorted(s, key=lambda t: (self.freq[t], t))[:n]
+
+    def foreign_buckets(self, token: int, a: int) -> list[list[int]]:
+        """The sources holding `token` outside a's group, one list per group."""
+        buckets = self.buckets.get(token)
+        if not buckets:
+            return []
+        own = self.uf.find(a)
+        return [members for root, members in buckets.items() if root != own]
+
+    def union(self, a: int, b: int) -> None:
+        """Merge the groups of a and b, and their buckets."""
+        merged = self.uf.union(a, b)
+        if merged is None:
+            return
+        root, gone = merged
+        tokens, other = self.tokens.pop(root, []), self.tokens.pop(gone, [])
+        if len(tokens) < len(other):
+            tokens, other = other, tokens
+        for token in other:  # each token entry moves to the bigger side: O(n log n) overall
+            buckets = self.buckets[token]
+            moved = buckets.pop(gone, None)
+            if moved is None:
+                continue
+            kept = buckets.get(root, [])
+            if len(kept) < len(moved):
+                kept, moved = moved, kept
+            kept.extend(moved)  # the shorter list into the longer: each source moves O(log n) times
+            buckets[root] = kept
+        tokens.extend(other)
+        self.tokens[root] = tokens
 
 
 def _compile(patterns: list[str], flags: int = 0) -> list[re.Pattern]:
@@ -106,6 +260,11 @@ def source_metrics(corpus: Corpus) -> dict[str, dict]:
     groups: dict[str, list[str]] = defaultdict(list)
     for source, group in independent.items():
         groups[group].append(source)
+    for members in groups.values():
+        members.sort()
     for source, group in independent.items():
-        metrics[source]["syndicated_with"] = sorted(s for s in groups[group] if s != source)
+        members = groups[group]  # a group of 20,000 copies: each lists a few, not 19,999 (linear output)
+        metrics[source]["syndicated_with"] = [s for s in members[:MAX_SYNDICATED_LISTED + 1] if s != source][
+            :MAX_SYNDICATED_LISTED]
+        metrics[source]["syndicated_count"] = len(members) - 1
     return metrics

@@ -113,5 +113,7 @@ def score_sources(sources: pd.DataFrame, findings: list[Finding], cfg: dict,
                  "findings": dict(sorted(Counter(f.kind for f in own if not f.suppressed).items()))}
         if mine.get("syndicated_with"):
             entry["syndicated_with"] = mine["syndicated_with"]
+            if mine.get("syndicated_count", 0) > len(mine["syndicated_with"]):  # a long list is cut: say how long
+                entry["syndicated_count"] = mine["syndicated_count"]
         out.append(entry)
     return out

@@ -23,7 +23,8 @@ import pandas as pd
 from ..corpus import Corpus, candidates, disagreements, related, sides
 from .confusion import definitions
 
-MEMBER = r"(?:the\s+)?[A-Z][\w.’'&-]*(?:\s+(?:of\s+|and\s+(?=[A-Z][a-z]+\s+[A-Z]))?[A-Z][\w.’'&-]*){0,4}"
+NAME_PART = r"[A-Z][\w.’'&-]{0,60}"  # bounded: a flood of capitals costs linear time, not its square
+MEMBER = rf"(?:the\s+)?{NAME_PART}(?:\s+(?:of\s+|and\s+(?=[A-Z][a-z]+\s+[A-Z]))?{NAME_PART}){{0,4}}"
 LIST = re.compile(rf"({MEMBER})((?:\s*,\s*{MEMBER}){{1,12}})\s*,?\s+(?:and|or)\s+({MEMBER})")
 WORD = re.compile(r"[a-z][a-z’'-]+")
 

@@ -7,12 +7,18 @@ Signals (each a subkind), all in one sentence merged into one candidate:
 - run_together: words glued together ("apnewsChanges", "2024Microsoft", "AIThe"), unless the token is
   a legitimate camel-case name (lexicons/camelcase.yaml) or several sources of the story use it.
 Features: n_signals, signals (comma list), story_sources (sources using a run-together token).
+
+Cost is linear in the sentence length: words are found by one scan, a word longer than
+MAX_TOKEN_CHARS is not examined for glued words (no news word is that long; a flood of letters
+must not cost the square of its length), and the words around a stray stop or a capitalized
+function word are looked for in a window of WINDOW_CHARS characters, never in the whole prefix.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,7 +42,17 @@ class Signal:
     kind: str
 
 
-CAMEL = re.compile(r"\w*(?:[a-z0-9][A-Z]|[A-Z]{2}[a-z])\w*")
+WORD = re.compile(r"\w+")
+CAMEL_POINT = re.compile(r"[a-z0-9][A-Z]|[A-Z]{2}[a-z]")
+MAX_TOKEN_CHARS = 64
+"""Longest word examined for glued words; longer runs of letters are left alone (linear cost)."""
+WINDOW_CHARS = 64
+"""How far back the word before a signal, or an opening quote, is looked for."""
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)$")
+_WORD_AFTER = re.compile(r"[^\W\d_]+")
+_QUOTED_BEFORE = re.compile(r"[:;\"“(]\s*$")
+_PREVIOUS_WORD = re.compile(r"(\w+)\s$")
+_FUNCTION_WORD = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{1,5})(?= [a-z])")
 
 
 @dataclass(frozen=True)
@@ -68,10 +84,17 @@ class Vocabulary:
         return False
 
 
+def camel_words(text: str) -> Iterator[re.Match[str]]:
+    """Words (runs of word characters) of at most MAX_TOKEN_CHARS with a camel-case point, in one scan."""
+    for m in WORD.finditer(text):
+        if m.end() - m.start() <= MAX_TOKEN_CHARS and CAMEL_POINT.search(m.group()):
+            yield m
+
+
 def run_together_tokens(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """(start, end, token) of glued words in a text (only camel-shaped tokens are examined)."""
     found = []
-    for m in CAMEL.finditer(text):
+    for m in camel_words(text):
         token = m.group()
         if token.endswith(("’s", "'s")):
             token = token[:-2]
@@ -82,27 +105,38 @@ def run_together_tokens(text: str, vocab: Vocabulary) -> list[tuple[int, int, st
     return found
 
 
+def _window(text: str, end: int) -> tuple[str, int]:
+    """The WINDOW_CHARS characters before `end`, and the offset of the window in the text."""
+    floor = max(0, end - WINDOW_CHARS)
+    return text[floor:end], floor
+
+
 def _stray_stops(text: str, segmenter: Segmenter) -> list[Signal]:
     out = []
     for m in STRAY_STOP.finditer(text):
         if segmenter._is_abbreviation(text, 0, m.start()):
             continue
-        before = re.search(r"([^\W\d_]+)$", text[: m.start()])
-        after = re.match(r"[^\W\d_]+", text[m.end():])
-        word_start = before.start(1) if before else m.start()
+        window, floor = _window(text, m.start())
+        before = _WORD_BEFORE.search(window)
+        after = _WORD_AFTER.match(text, m.end())
+        word_start = floor + before.start(1) if before else m.start()
+        end = after.end() if after else m.end()
         if before and after and before.group(1).lower() == after.group().lower():
-            out.append(Signal(word_start, m.end() + after.end(), "stray_stop_repeat"))
+            out.append(Signal(word_start, end, "stray_stop_repeat"))
         else:
-            out.append(Signal(word_start, m.end() + (after.end() if after else 0), "stray_stop"))
+            out.append(Signal(word_start, end, "stray_stop"))
     return out
 
 
 def _capitalized_function_words(text: str, vocab: Vocabulary) -> list[Signal]:
     out = []
-    for m in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]{1,5})(?= [a-z])", text):
-        if m.group(1) in vocab.function_words and not re.search(r"[:;\"“(]\s*$", text[: m.start()]):
-            prev = re.search(r"(\w+)\s$", text[: m.start()])
-            out.append(Signal(prev.start(1) if prev else m.start(), m.end(), "capitalized_function_word"))
+    for m in _FUNCTION_WORD.finditer(text):
+        if m.group(1) not in vocab.function_words:
+            continue
+        window, floor = _window(text, m.start())
+        if not _QUOTED_BEFORE.search(window):
+            prev = _PREVIOUS_WORD.search(window)
+            out.append(Signal(floor + prev.start(1) if prev else m.start(), m.end(), "capitalized_function_word"))
     return out
 
 
