@@ -1,7 +1,15 @@
 """Stage 1, ingest: input paths -> the `sources` frame.
 
 One row per source (an article). Every input is accounted for: audited, or skipped with a
-reason. Nothing here raises for a bad file (see docs/robustness.md for each kind of bad input).
+reason. Nothing here raises for a bad file (see docs/robustness.md for each kind of bad input);
+a module that cannot be imported while reading (the HTML extractor's) raises `MissingDependency`:
+a broken installation is a tool error, not a bad input.
+
+Each file is read once however it was named: inputs are keyed by their resolved path, and a later
+name for a file already met (the same folder given twice, a folder and a file inside it, a symlink
+to an article of the folder) is listed as skipped with the reason "duplicate of <source id>".
+A symlink whose target lies outside its input root (the folder given, or the folder of a file
+given) is skipped with a reason and never opened, whether it was found in a walk or given by name.
 
 Columns of `sources`: source, story, path, status ("audited" | "skipped"), reason, text,
 title, published (ISO date or None), outlet, url, sha256.
@@ -24,6 +32,8 @@ from pathlib import Path
 from typing import IO, AnyStr
 
 import pandas as pd
+
+from .errors import MissingDependency
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -547,18 +557,60 @@ def discover(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
 
 
 def _read_safely(root: Path, path: Path, max_bytes: int) -> list[Source]:
-    """read_file, with any unexpected error reported as the file's skip reason."""
+    """read_file, with any unexpected error reported as the file's skip reason, but a missing module raised."""
     try:
         return read_file(root, path, max_bytes)
+    except ImportError as exc:  # the installation is broken, not the file
+        raise MissingDependency(_package_of(exc), str(exc).splitlines()[0] if str(exc) else "") from exc
     except Exception as exc:  # noqa: BLE001 - a bad file never aborts the run
         source, story = _ids_for(root, path)
         return [_skip(source, story, path, f"internal error while reading: {type(exc).__name__}: {exc}")]
 
 
+_SEPARATE_PROJECT = re.compile(r"separate project ([A-Za-z0-9_.-]*[A-Za-z0-9_-])")
+
+
+def _package_of(exc: ImportError) -> str:
+    """The package to install for an ImportError ("lxml_html_clean" for lxml's moved cleaner)."""
+    moved = _SEPARATE_PROJECT.search(str(exc))
+    if moved:
+        return moved.group(1)
+    return (exc.name or "").split(".")[0] or "unknown"
+
+
+class _Gate:
+    """Decides, before a file is opened, whether it is read: inside its root, and not met before."""
+
+    def __init__(self) -> None:
+        self.roots: dict[Path, str] = {}
+        self.seen: dict[str, str] = {}
+
+    def _real_root(self, root: Path) -> str:
+        if root not in self.roots:
+            self.roots[root] = os.path.realpath(root)
+        return self.roots[root]
+
+    def reason(self, root: Path, path: Path) -> str | None:
+        """Why the file is not read (outside its root, or a duplicate), or None to read it."""
+        real_root = self._real_root(root)
+        if os.path.islink(path):
+            real = os.path.realpath(path)
+        else:  # the walk follows no folder symlink: the resolved root plus the relative path (no syscall each)
+            real = os.path.join(real_root, *path.relative_to(root).parts)
+        if os.path.commonpath([real, real_root]) != real_root:
+            return "symlink to a file outside the input folder: not read"
+        if real in self.seen:
+            return f"duplicate of {self.seen[real]}"
+        self.seen[real] = _printable(_ids_for(root, path)[0])
+        return None
+
+
 def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
-    """The `sources` frame for the given inputs."""
+    """The `sources` frame for the given inputs (each file once, see the module's docstring)."""
     rows: list[Source] = []
+    gate = _Gate()
     for root, path, reason in discover_entries(paths):
+        reason = reason or gate.reason(root, path)
         if reason:
             rows.append(_skip(*_ids_for(root, path), path, reason))
         else:

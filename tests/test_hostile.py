@@ -15,10 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile import ARTICLE, GOOD_DOUBLED_WORD, LATIN1, LEGACY, build_hostile_folder
+from hostile import ARTICLE, GOOD_DOUBLED_WORD, GOOD_DUPLICATE, LATIN1, LEGACY, SECRET, build_hostile_folder
 
+from auditor import ingest as ingest_module
 from auditor.cli import main
 from auditor.config import load_config
+from auditor.errors import MissingDependency
 from auditor.ingest import MAX_BAD_RECORDS, decode_bytes, ingest, repair_mojibake
 from auditor.run import audit_texts
 
@@ -106,6 +108,94 @@ def test_jsonl_good_records_are_audited_and_bad_lines_named(hostile_run):
     assert status["big record#1"][1].startswith("line 1: too large")
     bad = [k for k in status if k.startswith("million lines#")]
     assert len(bad) == 99 and status["million lines#990000"][1].startswith("line 990000: invalid JSON")
+
+
+def test_no_output_shows_the_target_of_a_symlink_leaving_the_folder(hostile_run):
+    folder, _, _, _, _ = hostile_run
+    out = folder.parent / "out"
+    for name in ("report.html", "findings.json", "claims.csv", "findings.sarif", "junit.xml"):
+        assert "PRIVATE-KEY-MATERIAL" not in (out / name).read_text(encoding="utf-8"), name
+
+
+def _guard_open(monkeypatch, forbidden: Path) -> None:
+    """Fail the test if the forbidden file is opened through pathlib (ingest's only way to read)."""
+    real_open = pathlib.Path.open
+    target = os.path.realpath(forbidden)
+
+    def guarded(self: Path, *args, **kwargs):
+        assert os.path.realpath(self) != target, f"{self} was opened: it leads outside the input folder"
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", guarded)
+
+
+def test_symlinks_leaving_the_input_root_are_skipped_and_never_read(tmp_path, monkeypatch):
+    secret = tmp_path / "elsewhere" / "id_rsa.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET)
+    inbox = tmp_path / "inbox"
+    (inbox / "deep" / "deeper").mkdir(parents=True)
+    (inbox / "article.txt").write_text(ARTICLE)
+    os.symlink(secret, inbox / "key.txt")
+    os.symlink("../../../elsewhere/id_rsa.txt", inbox / "deep" / "deeper" / "key.txt")
+    os.symlink("/etc/passwd", inbox / "passwd.txt")
+    os.symlink("article.txt", inbox / "inside.md")  # inside the root: read (then a duplicate of article)
+    _guard_open(monkeypatch, secret)
+    walked = ingest([inbox]).set_index("source")
+    given = ingest([inbox / "key.txt", inbox / "deep" / "deeper" / "key.txt"]).set_index("source")
+    outside = "symlink to a file outside the input folder: not read"
+    for source in ("key", "deep/deeper/key", "passwd"):
+        assert walked.loc[source, "status"] == "skipped" and walked.loc[source, "reason"] == outside, source
+    assert walked.loc["article", "status"] == "audited"
+    assert walked.loc["inside", "reason"] == "duplicate of article"
+    assert list(given["reason"]) == [outside, outside]
+    assert not any("PRIVATE-KEY" in str(t) for t in [*walked["text"], *given["text"]])
+
+
+def test_each_input_file_is_audited_once_however_it_was_named(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(GOOD_DUPLICATE)
+    (inbox / "b.txt").write_text(GOOD_DOUBLED_WORD)
+    os.symlink("a.txt", inbox / "copy of a.txt")
+    once = ingest([inbox])
+    many = ingest([inbox, inbox, inbox / "a.txt", tmp_path / "inbox" / "." / "b.txt", inbox / "copy of a.txt"])
+    audited = many[many["status"] == "audited"]
+    assert sorted(audited["source"]) == sorted(once.loc[once["status"] == "audited", "source"]) == ["a", "b"]
+    reasons = many.loc[many["status"] == "skipped", "reason"]
+    assert set(reasons) == {"duplicate of a", "duplicate of b"} and len(reasons) == 7
+    assert len(many) == 2 * 3 + 2 + 1  # every name given is accounted for, once each
+
+    def scores(*paths: Path) -> dict[str, float]:
+        out = tmp_path / f"out{len(paths)}"
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            assert main(["audit", *map(str, paths), "--out", str(out), "--format", "json"]) in (0, 1)
+        doc = json.loads((out / "scores.json").read_text(encoding="utf-8"))
+        return {s["source"]: s["score"] for s in doc["sources"]}
+
+    assert scores(inbox, inbox, inbox / "a.txt") == scores(inbox)  # a copy never corroborates its original
+
+
+def test_a_missing_module_while_reading_is_a_missing_dependency(tmp_path, monkeypatch):
+    (tmp_path / "page.html").write_text("<html><body><p>The council voted on the budget.</p></body></html>")
+    (tmp_path / "plain.txt").write_text(ARTICLE)
+
+    def moved(_html: str) -> str:
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\n"
+                          "Install lxml[html_clean] or lxml_html_clean directly.")
+
+    monkeypatch.setattr(ingest_module, "extract_html", moved)
+    with pytest.raises(MissingDependency) as caught:
+        ingest([tmp_path])
+    assert caught.value.package == "lxml_html_clean" and "lxml_html_clean" in str(caught.value)
+
+    def absent(_html: str) -> str:
+        raise ModuleNotFoundError("No module named 'trafilatura'", name="trafilatura")
+
+    monkeypatch.setattr(ingest_module, "extract_html", absent)
+    with pytest.raises(MissingDependency) as caught:
+        ingest([tmp_path / "page.html"])
+    assert caught.value.package == "trafilatura"
 
 
 def test_decoding_keeps_euro_and_curly_quotes(tmp_path):

@@ -123,7 +123,14 @@ def _million_lines(path: Path, good: dict) -> None:
         fh.write(json.dumps(good) + "\n")
 
 
+SECRET = "PRIVATE-KEY-MATERIAL never to be read by the auditor\nsecond line of the secret\n"
+"""Content of a file outside the audited folder that symlinks in the folder point at."""
+
+
 def _link_cases(root: Path) -> list[Case]:
+    _write(root.parent / "outside" / "secret.txt", SECRET)
+    os.symlink(root.parent / "outside" / "secret.txt", root / "leak.txt")
+    os.symlink("../../outside/secret.txt", root / "sub" / "leak.txt")
     os.symlink("loop b.txt", root / "loop a.txt")
     os.symlink("loop a.txt", root / "loop b.txt")
     os.symlink("self.txt", root / "self.txt")
@@ -133,7 +140,10 @@ def _link_cases(root: Path) -> list[Case]:
     os.mkfifo(root / "pipe.txt")
     return [Case("loop a.txt", "skipped", "symlink loop"), Case("loop b.txt", "skipped", "symlink loop"),
             Case("self.txt", "skipped", "symlink loop"), Case("dangling.txt", "skipped", "dangling symlink"),
-            Case("folder loop", "skipped", "symlink to a folder"), Case("link to good.txt", "audited"),
+            Case("folder loop", "skipped", "symlink to a folder"),
+            Case("link to good.txt", "skipped", "duplicate of good article"),
+            Case("leak.txt", "skipped", "symlink to a file outside the input folder"),
+            Case("sub/leak.txt", "skipped", "symlink to a file outside the input folder"),
             Case("pipe.txt", "skipped", "not a regular file")]
 
 
