@@ -50,6 +50,14 @@ FRAME_COLUMNS: dict[str, dict[str, str]] = {name: COMMON_COLUMNS | features for 
                       "differing": "int", "example_list": "bool", "n_sources": "int"},
     "title_conflict": {"modifier": "str", "other_modifier": "str", "modifier_differs": "bool", "days_apart": "int",
                        "n_sources": "int"},
+    "name_conflict": {"spelling": "str", "other_spelling": "str", "edit_distance": "int", "similarity": "float",
+                      "n_sources": "int", "n_other": "int", "margin": "int", "share": "float",
+                      "same_context": "bool", "shared_context": "int", "ending_only": "bool", "variant": "str",
+                      "place_share": "float", "differs": "bool", "n_mixed": "int"},
+    "claim_conflict": {"claim_class": "str", "value": "str", "other_value": "str", "opposite": "bool",
+                       "anchor": "str", "anchor_similarity": "float", "n_sources": "int", "n_other": "int",
+                       "margin": "int", "negated": "bool", "earlier": "bool", "shared_context": "int",
+                       "differs": "bool", "n_mixed": "int"},
 }.items()}
 # Message fields besides the frame's columns (filled in by _finding).
 MESSAGE_FIELDS = {"evidence": "str", "line": "int", "related_lines": "str", "related_evidence": "str",

@@ -11,7 +11,19 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..corpus import Corpus
-from . import allegation, boilerplate, conflicts, confusion, duplicates, entities, garble, punctuation, repetition
+from . import (
+    allegation,
+    attributes,
+    boilerplate,
+    conflicts,
+    confusion,
+    duplicates,
+    entities,
+    garble,
+    names,
+    punctuation,
+    repetition,
+)
 
 Detector = Callable[[Corpus], pd.DataFrame]
 
@@ -27,6 +39,8 @@ DETECTORS: dict[str, Detector] = {
     "list_conflict": entities.list_conflicts,
     "title_conflict": entities.title_conflicts,
     "date_conflict": conflicts.date_conflicts,
+    "name_conflict": names.name_conflicts,
+    "claim_conflict": attributes.claim_conflicts,
 }
 
 
