@@ -138,3 +138,26 @@ def test_run_reports_what_every_suite_validated_and_failed(tmp_path):
     for suite in report.values():
         for exp in suite["expectations"]:
             assert exp["failed"] == sum(1 for f in findings if f["check"] == exp["check"])
+
+
+def test_boilerplate_length_cut_off_is_a_suite_choice(tmp_path):
+    from auditor.config import load_config
+    from auditor.run import audit_texts
+
+    long_line = ("The budget, drafted over the summer with outside auditors and a citizens' panel, funds road repairs, "
+                 "two new libraries and a pay rise for teachers; a note at the end of the draft says all rights "
+                 "reserved for the maps it reproduces, which the committee licensed from a regional survey office for the "
+                 "length of the project.")
+    texts = {"a": f"The council approved the budget on Thursday.\n\n{long_line}\n\nShare this article\n"}
+    assert 300 < len(long_line) <= 600  # looked at (lexicon line_max_chars), longer than the suite's cut-off
+
+    def chrome(expectations: Path | None) -> list[str]:
+        config = load_config(expectations) if expectations else load_config()
+        return [f.evidence[:10] for f in audit_texts(texts, config) if f.kind == "boilerplate"]
+
+    assert chrome(None) == ["Share this"]  # the long paragraph is a candidate the suite rejects
+
+    def up_to_600(exps: list[dict]) -> None:
+        exps[0]["kwargs"]["row_condition"]["parameter"] = 600
+
+    assert sorted(chrome(_tuned(tmp_path, "boilerplate", up_to_600))) == ["Share this", "The budget"]
