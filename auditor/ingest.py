@@ -260,7 +260,8 @@ def guess_published(text: str) -> str | None:
     return found.isoformat() if found else None
 
 
-def _finish(src: Source, raw: bytes | None = None) -> Source:
+def finish_source(src: Source, raw: bytes | None = None) -> Source:
+    """A read source made ready: text normalized, ids printable, sha256, title and date guessed; skipped when empty."""
     text = normalize_text(src.text)
     if not text.strip():
         return _skip(src.source, src.story, Path(src.path), "empty: no text")
@@ -340,7 +341,7 @@ def read_file(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
         text = _html_text(text)
         if not text:
             return [_skip(source, story, path, "empty: no article text found in the HTML")]
-    return [_finish(Source(source=source, story=story, path=str(path), text=text), raw)]
+    return [finish_source(Source(source=source, story=story, path=str(path), text=text), raw)]
 
 
 def _html_text(html: str) -> str | None:
@@ -493,7 +494,7 @@ def _record_source(base: str, story: str, path: Path, number: int, rec: object, 
     src = Source(source=f"{base}/{rid}", story=story, path=str(path), text=rec["text"])
     for key in ("title", "published", "outlet", "url"):
         setattr(src, key, _meta(rec.get(key)))
-    return _finish(src)
+    return finish_source(src)
 
 
 # ---------------------------------------------------------------- walking the inputs
@@ -547,13 +548,6 @@ def discover_entries(paths: list[Path]) -> Iterator[tuple[Path, Path, str | None
             yield given.parent, given, None
         else:
             yield given.parent, given, "no such file"
-
-
-def discover(paths: list[Path]) -> Iterator[tuple[Path, Path]]:
-    """(root, file) pairs for every file to read: a folder is walked, a file is its own root's child."""
-    for root, path, reason in discover_entries(paths):
-        if reason is None:
-            yield root, path
 
 
 def _read_safely(root: Path, path: Path, max_bytes: int) -> list[Source]:

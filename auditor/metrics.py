@@ -45,8 +45,7 @@ def independence(corpus: Corpus) -> dict[str, str]:
 
 def _sentence_keys(sents: pd.DataFrame, min_words: int) -> tuple[dict[str, set[int]], dict[str, str]]:
     """Per source, the hashes of its long enough non-boilerplate sentences (normalized); and its story."""
-    if "is_boilerplate" in sents:
-        sents = sents[~sents["is_boilerplate"]]
+    sents = sents[~sents["is_boilerplate"]]
     keys: dict[str, set[int]] = defaultdict(set)
     story_of: dict[str, str] = {}
     for source, story, text in zip(sents["source"], sents["story"], sents["text"], strict=True):

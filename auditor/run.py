@@ -706,7 +706,7 @@ def _alive(pid: int) -> bool:
 
 def audit_texts(texts: dict[str, str], config: Config | None = None, story: str = "story") -> list[Finding]:
     """Findings for in-memory articles of one story (source id -> text): for tests and embedding."""
-    from .ingest import Source, _finish, sources_frame
+    from .ingest import Source, finish_source, sources_frame
 
-    rows = [_finish(Source(source=sid, story=story, path=f"{sid}.txt", text=text)) for sid, text in texts.items()]
+    rows = [finish_source(Source(source=sid, story=story, path=f"{sid}.txt", text=text)) for sid, text in texts.items()]
     return analyse(sources_frame(rows), config or load_config(), log=lambda _m: None).findings

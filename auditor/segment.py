@@ -79,8 +79,6 @@ class Segmenter:
         # single initials ("J. Smith") and dotted acronyms ("U.S.A")
         return len(token) == 1 or bool(DOTTED.fullmatch(token))
 
-    _is_abbreviation = is_abbreviation  # the old private name, still called by checks/garble.py
-
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
     pos = 0

@@ -265,14 +265,15 @@ def _cell(value: Any, kind: str) -> Any:
 
 def _to_spark(spark: SparkSession, frame: pd.DataFrame, columns: list[str], where: object) -> SparkDataFrame:
     """The frame's columns as a Spark DataFrame with an explicit schema from the pandas dtypes."""
-    from pyspark.sql.types import _parse_datatype_string
+    from pyspark.sql.types import BooleanType, DoubleType, LongType, StringType, StructField, StructType
 
     kinds = {c: _spark_type(frame[c]) for c in columns}
     unsupported = [c for c, k in kinds.items() if k is None]
     if unsupported:
         raise ConfigError(where, f"--engine spark: column(s) {unsupported} hold lists or mixed values, "
                                  "which Spark cannot validate")
-    schema = _parse_datatype_string(", ".join(f"`{c}` {k}" for c, k in kinds.items()))
+    types = {"long": LongType, "double": DoubleType, "boolean": BooleanType, "string": StringType}
+    schema = StructType([StructField(c, types[k]()) for c, k in kinds.items()])
     cells = [[_cell(v, kinds[c]) for v in frame[c].tolist()] for c in columns]
     sdf = spark.createDataFrame(list(zip(*cells, strict=True)), schema)
     return sdf.coalesce(math.ceil(len(frame) / ROWS_PER_PARTITION))  # fewer tasks for GX's many small jobs

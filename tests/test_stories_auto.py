@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from auditor.ingest import Source, _finish, sources_frame
+from auditor.ingest import Source, finish_source, sources_frame
 from auditor.stories import adjusted_rand_index, assign_stories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ def _generator():
 
 
 def _frame(texts: dict[str, str]) -> pd.DataFrame:
-    return sources_frame([_finish(Source(source=sid, story="flat", path=f"{sid}.txt", text=text))
+    return sources_frame([finish_source(Source(source=sid, story="flat", path=f"{sid}.txt", text=text))
                           for sid, text in texts.items()])
 
 

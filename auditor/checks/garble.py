@@ -27,7 +27,6 @@ from ..corpus import Corpus, candidates
 from ..segment import DEFAULT_ABBREVIATIONS, Segmenter
 
 STRAY_STOP = re.compile(r"(?<=[^\W\d_])\.[ \t]+(?=[a-z])")
-TOKEN = re.compile(r"[^\W_][\w’'-]*[^\W_]|[^\W_]")
 SHAPES = {
     "lower_then_word": re.compile(r"[a-z]{2,}[A-Z][a-z]{2,}\w*"),
     "digits_then_word": re.compile(r"\d{2,}[A-Z][A-Za-z]*[a-z]{2,}\w*"),
@@ -114,7 +113,7 @@ def _window(text: str, end: int) -> tuple[str, int]:
 def _stray_stops(text: str, segmenter: Segmenter) -> list[Signal]:
     out = []
     for m in STRAY_STOP.finditer(text):
-        if segmenter._is_abbreviation(text, 0, m.start()):
+        if segmenter.is_abbreviation(text, 0, m.start()):
             continue
         window, floor = _window(text, m.start())
         before = _WORD_BEFORE.search(window)
