@@ -20,6 +20,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -55,6 +56,8 @@ class Claim:
     tally: bool = False   # a count that grows as the story unfolds (tolls, votes counted)
     reading: bool = False  # a measurement agencies give differently (a quake's magnitude or depth)
     home_year: str = ""   # the year the source writes in (its publication year, else its story's usual one)
+    unit: str = ""        # the unit as written (quantities are compared in base units)
+    granularity_kind: str = "figure"  # figure | date
 
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -72,8 +75,10 @@ def alignment(a: Claim, b: Claim, cfg: dict) -> float:
     base = -1.0 if bool(a.base) != bool(b.base) else 0.0
     # most sources agree: an equal (or merely rounded) value is evidence of the same fact
     same_value = 1.0 if a.value == b.value or _rounds(a, b) or _rounds(b, a) else 0.0
+    # two dates of one named event ("announced on ...") need less shared context than two figures
+    event = float(cfg.get("date_event_bonus", 0.2)) if a.granularity_kind == "date" and a.role == b.role else 0.0
     return (0.6 * _overlap(a.context, b.context) + 0.25 * noun + 0.15 * year + 0.1 * base
-            + float(cfg.get("same_value_bonus", 0.15)) * same_value)
+            + float(cfg.get("same_value_bonus", 0.15)) * same_value + event)
 
 
 def agree(a: Claim, b: Claim, cfg: dict) -> bool:
@@ -81,6 +86,8 @@ def agree(a: Claim, b: Claim, cfg: dict) -> bool:
     lo, hi = sorted((a.value, b.value))
     if hi == 0 or (hi - lo) / hi <= float(cfg.get("equal_tolerance", 0.001)):
         return True
+    if a.unit != b.unit and (_rounds(a, b) or _rounds(b, a)):
+        return True  # "40 miles" and "65 km": one fact, converted and rounded
     tolerance = float(cfg.get("approximate_tolerance", 0.1))
     # the qualifier's bounds (lexicons/qualifiers.yaml): "over 1,000" admits 1,300, "nearly 400" admits 390
     return any(admits(x.qualifier, x.value, y.value, tolerance) for x, y in ((a, b), (b, a)))
@@ -268,7 +275,8 @@ def _claims_of(block: pd.DataFrame) -> list[Claim]:
                   granularity=_text(r["granularity"], "day"), role=_text(r.get("role")), scope=_text(r.get("scope")),
                   published=published.get(r["source"], -1), tally=_text(r.get("role")) in tallies,
                   reading=_text(r.get("role")) in readings,
-                  home_year=_year_of(published.get(r["source"], -1)) or story_year.get(r["story"], ""))
+                  home_year=_year_of(published.get(r["source"], -1)) or story_year.get(r["story"], ""),
+                  unit=_text(r.get("unit")), granularity_kind=_text(r.get("claim_type"), "figure"))
             for r in block.to_dict("records")]
 
 
@@ -279,34 +287,74 @@ def _figures(corpus: Corpus) -> pd.DataFrame:
     """Figure claims with their fact key: a count with a role is keyed by the role, not its noun
     ("412 people" killed and "412 dead" are one fact); other figures by unit, role and scope."""
     claims = corpus.claims
+    roles = corpus.config.lexicons.get("roles") or {}
     figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()].copy()
+    if "conversion" in figs:
+        figs = figs[~figs["conversion"].fillna(False).astype(bool)]  # "$1,000 (£812)": the £ is the same fact
+    figs = _in_base_units(figs, (corpus.config.lexicons.get("units") or {}).get("pint_names") or {})
     for column in ("role", "scope"):
         if column not in figs:
             figs[column] = ""
         figs[column] = figs[column].fillna("").astype(object)
+    units = figs["base_unit"] if "base_unit" in figs else figs["unit"]
     figs["fact_unit"] = [("" if kind == "count" and role else unit) for kind, role, unit in
-                         zip(figs["kind"], figs["role"], figs["unit"].fillna(""), strict=True)]
-    # a count or a share whose role is unknown ("rose to 71", "13%" with no "of ...") says too little
-    # of what it measures to be compared across sources; money and physical quantities keep their unit
-    unknown = (figs["role"] == "") & (figs["kind"].isin(["count", "percent"])) & (figs["base"].fillna("") == "")
+                         zip(figs["kind"], figs["role"], units.fillna(""), strict=True)]
+    # a count whose role is unknown ("rose to 71") says too little of what it counts to be compared;
+    # a share is compared only with a base ("55% of the votes") or a role of lexicons/roles.yaml
+    # percent_roles (growth rates differ by period and segment: "up 262%" against "up 427%")
+    percent_roles = set(roles.get("percent_roles") or [])
+    unknown = (((figs["role"] == "") & (figs["kind"] == "count"))
+               | ((figs["kind"] == "percent") & (figs["base"].fillna("") == "") & ~figs["role"].isin(percent_roles)))
     figs = figs[~unknown].copy()
     figs["role"] = _sole_roles(figs)
+    figs = figs[figs["role"] != AMBIGUOUS]
     figs.attrs["published"] = _publication_days(corpus)
     figs.attrs["story_year"] = _story_years(corpus, figs.attrs["published"])
-    roles = corpus.config.lexicons.get("roles") or {}
     figs.attrs["tallies"] = frozenset(roles.get("tallies") or [])
     figs.attrs["readings"] = frozenset(roles.get("readings") or [])
     return figs
 
 
+def _in_base_units(figs: pd.DataFrame, pint_names: dict[str, str]) -> pd.DataFrame:
+    """Quantities in the base units of their dimension (km and miles meet), through pint."""
+    quantity = (figs["kind"] == "quantity") & figs["unit"].isin(list(pint_names))
+    if not quantity.any():
+        return figs
+    registry = _registry()
+    factors = {}
+    for unit in set(figs.loc[quantity, "unit"]):
+        base = registry.Quantity(1.0, pint_names[unit]).to_base_units()
+        factors[unit] = (float(base.magnitude), f"[{base.units}]")
+    figs = figs.copy()
+    units = figs.loc[quantity, "unit"]
+    scale = units.map(lambda u: factors[u][0]).astype(float)
+    figs.loc[quantity, "value"] = figs.loc[quantity, "value"].astype(float) * scale
+    figs.loc[quantity, "precision"] = figs.loc[quantity, "precision"].astype(float) * scale
+    figs["base_unit"] = figs["unit"]
+    figs.loc[quantity, "base_unit"] = units.map(lambda u: factors[u][1])
+    return figs
+
+
+@lru_cache(maxsize=1)
+def _registry():
+    """pint's unit registry (imported on first use: it costs a few tenths of a second)."""
+    import pint
+
+    return pint.UnitRegistry()
+
+
 def _sole_roles(figs: pd.DataFrame) -> list[str]:
     """Roles, a figure of unknown role taking the role of its unit when the story gives that unit
-    only one ("will pay $2.4 billion" in a story where every other dollar figure is the deal's)."""
+    only one ("will pay $2.4 billion" in a story where every other dollar figure is the deal's), and
+    AMBIGUOUS when the story gives that unit several."""
     key = ["story", "kind", "fact_unit", "scope"]
     known = figs[figs["role"] != ""].groupby(key)["role"].agg(lambda r: set(r))
-    sole = {k: next(iter(v)) for k, v in known.items() if len(v) == 1}
+    sole = {k: next(iter(v)) if len(v) == 1 else AMBIGUOUS for k, v in known.items()}
     return [role or sole.get(k, "") for role, k in zip(figs["role"], figs[key].itertuples(index=False, name=None),
                                                         strict=True)]
+
+
+AMBIGUOUS = "?"  # a figure of unknown role where its unit has several roles in the story: not compared
 
 
 def _year_of(ordinal: int) -> str:

@@ -6,6 +6,7 @@ sig_digits, scale, noun, base (what a percentage is of), date (ISO), granularity
 year_inferred, weekday_mismatch, weekday_written, years (for figures: the year the fact belongs to,
 "" if none), role (for figures: what the figure counts or measures; for dates: the event dated; from
 lexicons/roles.yaml, "" if unknown), scope (for figures: the sub-area it is about, "in X province", "" for the whole),
+conversion (a figure written beside another as its conversion: "$1,000 (£812)", "65 km (40 miles)"),
 context (content-word stems around the claim, space separated).
 Boilerplate sentences and the article's own dateline yield no claims.
 """
@@ -25,7 +26,8 @@ from .figures import Figure, extract_figures
 
 CLAIM_COLUMNS = ["claim_id", "row_id", "source", "story", "claim_type", "start", "end", "text", "kind", "value",
                  "unit", "qualifier", "precision", "sig_digits", "scale", "noun", "base", "date", "granularity",
-                 "year_inferred", "weekday_mismatch", "weekday_written", "years", "role", "scope", "context"]
+                 "year_inferred", "weekday_mismatch", "weekday_written", "years", "role", "scope", "conversion",
+                 "context"]
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 BASE = re.compile(r"^\s*of\s+([\w’'\s-]{1,80})")
@@ -89,6 +91,7 @@ class Roles:
                 else:
                     self.by_stem.setdefault(stem(word), role)
         self.phrases = [(re.compile(rf"\b{re.escape(w)}\b", re.IGNORECASE), role) for w, role in phrases]
+        self.kinds = {role: set(kinds) for role, kinds in (lexicon.get("role_kinds") or {}).items()}
         self.after = int(lexicon.get("window_after", 3))
         self.before = int(lexicon.get("window_before", 6))
         markers = "|".join(re.escape(m) for m in sorted(lexicon.get("scope_markers") or ["district"], key=len,
@@ -103,8 +106,10 @@ def clause_bounds(sentence: str, offset: int) -> tuple[int, int]:
     return max(c for c in cuts if c <= offset), min(c for c in cuts if c > offset)
 
 
-def figure_role(sentence: str, start: int, end: int, roles: Roles) -> str:
-    """The role word nearest the figure inside its clause: after it first ("412 dead"), then before."""
+def figure_role(sentence: str, start: int, end: int, roles: Roles, kind: str = "") -> str:
+    """The role word nearest the figure inside its clause: after it first ("412 dead"), then before.
+    A role declared for some kinds of figure only (role_kinds: a magnitude is a bare number, a
+    depth a length) is skipped for the others."""
     lo, hi = clause_bounds(sentence, start)
     after = [(m.start(), m.group()) for m in WORD.finditer(sentence, end, min(hi, len(sentence)))][: roles.after]
     before = [(m.start(), m.group()) for m in WORD.finditer(sentence, lo, start)][::-1][: roles.before]
@@ -127,6 +132,7 @@ def figure_role(sentence: str, start: int, end: int, roles: Roles) -> str:
                 rank = len(WORD.findall(sentence[m.end():start]))
                 if rank < roles.before:
                     found.append((rank, 1, role))
+    found = [f for f in found if not kind or f[2] not in roles.kinds or kind in roles.kinds[f[2]]]
     return min(found)[2] if found else ""
 
 
@@ -145,6 +151,22 @@ def figure_scope(sentence: str, start: int, roles: Roles) -> str:
     return " ".join(words)
 
 
+CONVERSION_GAP = re.compile(r"\s*(?:\(|/|,?\s*or\s+(?:about|around|roughly|some|nearly|approximately|almost)?)\s*",
+                            re.IGNORECASE)
+
+
+def conversions(sentence: str, figures: list[Figure]) -> set[int]:
+    """Indexes of figures that restate the figure before them in another unit: "$1,000 (£812)",
+    "€1.2bn, or about $1.3bn", "65 km (40 miles)". They are the same fact, never compared."""
+    out = set()
+    for i in range(1, len(figures)):
+        a, b = figures[i - 1], figures[i]
+        if a.kind == b.kind and a.kind in ("money", "quantity") and a.unit != b.unit and CONVERSION_GAP.fullmatch(
+                sentence[a.end:b.start]):
+            out.add(i)
+    return out
+
+
 def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
     m = BASE.match(sentence[end:])
     if not m:
@@ -155,7 +177,8 @@ def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
 
 def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str], roles: Roles) -> dict:
     return {"claim_type": "figure", "start": offset + f.start, "end": offset + f.end, "text": f.text,
-            "role": figure_role(sentence, f.start, f.end, roles), "scope": figure_scope(sentence, f.start, roles),
+            "role": figure_role(sentence, f.start, f.end, roles, f.kind),
+            "scope": figure_scope(sentence, f.start, roles),
             "kind": f.kind, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "precision": f.precision,
             "sig_digits": f.sig_digits, "scale": f.scale, "noun": f.noun.lower(),
             "base": _percent_base(sentence, f.end, stop) if f.kind == "percent" else "",
@@ -169,7 +192,7 @@ def _date_row(d: DateMention, sentence: str, offset: int, stop: frozenset[str], 
     return {"claim_type": "date", "start": offset + d.start, "end": offset + d.end, "text": d.text,
             "kind": d.kind, "date": iso, "granularity": d.granularity, "year_inferred": d.year_inferred,
             "weekday_mismatch": d.weekday_mismatch, "weekday_written": d.weekday_written,
-            "role": figure_role(sentence, d.start, d.end, events), "scope": "",
+            "role": figure_role(sentence, d.start, d.end, events), "scope": "", "conversion": False,
             "context": " ".join(context_stems(sentence, d.start, d.end, stop))}
 
 
@@ -207,8 +230,11 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         base = {"row_id": row_id, "source": source, "story": story}
         dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
         years = bare_years(text, dates)
-        for f in extract_figures(text) if FIGURE_HINT.search(text) else []:
-            rows.append(base | _figure_row(f, text, start, stop, roles) | {"years": fact_year(text, f.start, years)})
+        figures = extract_figures(text) if FIGURE_HINT.search(text) else []
+        converted = conversions(text, figures)
+        for i, f in enumerate(figures):
+            rows.append(base | _figure_row(f, text, start, stop, roles)
+                        | {"years": fact_year(text, f.start, years), "conversion": i in converted})
         for d in dates:
             if not _is_dateline(d, text, line, published.get(source)):
                 rows.append(base | _date_row(d, text, start, stop, events) | {"years": ""})
