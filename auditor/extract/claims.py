@@ -62,10 +62,12 @@ CLAUSE = re.compile(r",(?!\d)|;|\band\b|\bbut\b|\bwhile\b|\bwhereas\b")  # a com
 
 
 def bare_years(sentence: str, dates: list[DateMention]) -> list[tuple[int, str]]:
-    """(offset, year) of years named on their own ("in 2024"), not inside a written date."""
+    """(offset, year) of the years a sentence names: on their own ("in 2024") and as the year of a
+    written date ("In September 2021, ..."), so a figure beside either belongs to that year."""
     spans = [(d.start, d.end) for d in dates]
-    return [(m.start(), m.group()) for m in YEAR.finditer(sentence)
-            if not any(s <= m.start() < e for s, e in spans)]
+    bare = [(m.start(), m.group()) for m in YEAR.finditer(sentence) if not any(s <= m.start() < e for s, e in spans)]
+    written = [(d.start, str(d.year)) for d in dates if d.year and not d.year_inferred]
+    return sorted(bare + written)
 
 
 def fact_year(sentence: str, offset: int, years: list[tuple[int, str]]) -> str:
