@@ -231,9 +231,7 @@ def extract(corpus: Corpus) -> list[Claim]:
     for source, story in zip(corpus.sources["source"], corpus.sources["story"], strict=True):
         if source in years:
             story_year.setdefault(story, years[source])
-    s = corpus.sentences
-    if "is_boilerplate" in s:
-        s = s[~s["is_boilerplate"]]
+    s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     out: list[Claim] = []
     limit = int(cfg.get("max_anchor_words", 3))
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):

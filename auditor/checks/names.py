@@ -101,9 +101,7 @@ def _title_case(text: str) -> bool:
 
 def _mentions(corpus: Corpus, lexicon: dict, min_length: int) -> list[Mention]:
     places = {str(w).lower() for w in lexicon.get("place_prepositions") or []}
-    s = corpus.sentences
-    if "is_boilerplate" in s:
-        s = s[~s["is_boilerplate"]]
+    s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     if "is_heading" in s:
         s = s[~s["is_heading"].astype(bool)]
     stop = vocabulary(corpus.config).stopwords
