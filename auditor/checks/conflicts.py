@@ -66,12 +66,15 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 def alignment(a: Claim, b: Claim, cfg: dict) -> float:
     """How sure we are that two claims of different sources state the same fact (0..1)."""
-    if (a.year or a.home_year) and (b.year or b.home_year) and (a.year or a.home_year) != (b.year or b.home_year):
+    year_a, year_b = a.year or a.home_year, b.year or b.home_year
+    if year_a and year_b and year_a != year_b:
         return 0.0  # another year's fact ("the 2015 quake killed 9,000") never meets this year's
     if a.base and b.base and fuzz.token_set_ratio(a.base, b.base) < float(cfg.get("base_min_ratio", 60)):
         return 0.0
     noun = fuzz.token_set_ratio(a.noun, b.noun) / 100 if a.noun and b.noun else 0.5
-    year = 1.0 if a.year and a.year == b.year else (-1.0 if bool(a.year) != bool(b.year) else 0.0)
+    # a year written on one side only weakens the match, unless it is the other side's own year
+    year = 1.0 if a.year and a.year == b.year else (-1.0 if bool(a.year) != bool(b.year) and not (
+        year_a and year_b) else 0.0)
     base = -1.0 if bool(a.base) != bool(b.base) else 0.0
     # most sources agree: an equal (or merely rounded) value is evidence of the same fact
     same_value = 1.0 if a.value == b.value or _rounds(a, b) or _rounds(b, a) else 0.0
@@ -93,28 +96,37 @@ def agree(a: Claim, b: Claim, cfg: dict) -> bool:
     return any(admits(x.qualifier, x.value, y.value, tolerance) for x, y in ((a, b), (b, a)))
 
 
+def _signature(c: Claim) -> tuple:
+    """What alignment and agreement read of a claim: identical signatures (wire copies) align alike."""
+    return (c.value, c.precision, c.qualifier, c.context, c.year, c.noun, c.base, c.role, c.scope, c.unit,
+            c.granularity, c.granularity_kind, c.home_year, c.published, c.tally, c.reading)
+
+
 def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:
     """Claims of different sources that state the same fact.
 
     Greedy single linkage on alignment scores, strongest pairs first; two groups merge only when
     every source they share gives equal values in both (a headline repeating the lead's figure),
-    so two different facts of one article never fall into one group.
+    so two different facts of one article never fall into one group. Identical claims (the same
+    figure in the same words, as wire copies give it) are aligned once: the cost grows with the
+    number of distinct claims, not with the number of copies.
     """
     threshold = float(cfg.get("align_min_score", 0.4))
-    edges = []
-    by_source: dict[str, list[int]] = defaultdict(list)
+    reps: dict[tuple, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
-        by_source[c.source].append(i)
-    sources = sorted(by_source)
-    for x, sa in enumerate(sources):
-        for sb in sources[x + 1:]:
-            for i in by_source[sa]:
-                for j in by_source[sb]:
-                    score = alignment(claims[i], claims[j], cfg)
-                    if score >= threshold:
-                        edges.append((-score, min(i, j), max(i, j)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(claims))}
-    owner = list(range(len(claims)))
+        reps[_signature(c)].append(i)
+    heads = [ks[0] for ks in reps.values()]
+    sources = {h: {claims[k].source for k in ks} for h, ks in zip(heads, reps.values(), strict=True)}
+    edges = []
+    for x, i in enumerate(heads):
+        for j in heads[x + 1:]:
+            if len(sources[i] | sources[j]) < 2:
+                continue  # one source on both sides: nothing to compare
+            score = alignment(claims[i], claims[j], cfg)
+            if score >= threshold:
+                edges.append((-score, i, j))
+    members: dict[int, list[int]] = {h: list(ks) for h, ks in zip(heads, reps.values(), strict=True)}
+    owner = {k: h for h, ks in members.items() for k in ks}
     for _, i, j in sorted(edges):
         gi, gj = owner[i], owner[j]
         if gi == gj or not _compatible(claims, members[gi], members[gj], equal):
@@ -133,11 +145,11 @@ def _compatible(claims: list[Claim], left: list[int], right: list[int], equal) -
         return True
     if equal is None:
         return False
-    for source in shared:
-        mine = [claims[k] for k in left + right if claims[k].source == source]
-        if not all(equal(mine[0], other) for other in mine[1:]):
-            return False
-    return True
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for k in left + right:
+        if claims[k].source in shared:
+            by_source[claims[k].source].append(claims[k])
+    return all(equal(mine[0], other) for mine in by_source.values() for other in mine[1:])
 
 
 def _clusters(group: list[Claim], equal) -> list[list[Claim]]:
@@ -248,6 +260,7 @@ def _number(value: object) -> float:
     return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
+MAX_RELATED = 20  # other sources named in one finding; n_consensus counts them all
 MAX_CLAIMS_PER_SOURCE = 60  # per block: more is not an article but a table or a flood (keeps the cost linear)
 
 
@@ -390,7 +403,7 @@ def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
     seen: set[str] = set()
     rel = []
     for r in cand.refs:
-        if r.source not in seen:
+        if r.source not in seen and len(rel) < MAX_RELATED:
             seen.add(r.source)
             rel.append(related(r.source, r.start, r.end))
     figure = kind == "figure"
@@ -440,12 +453,24 @@ def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]
     blocks = [(b, lambda a, c: agree(a, c, cfg)) for b in _blocks(_figures(corpus), FACT_KEY)]
     blocks += [(b, _same_date) for b in _blocks(dates[dates["value"].notna()], ["story"])]
     for items, equal in blocks:
-        for c in items:
-            own = independent.get(c.source, c.source)
-            others = {independent.get(o.source, o.source) for o in items if o.source != c.source and equal(o, c)}
-            others.discard(own)
-            counts[c.claim_id] = len(others)
+        counts.update(_confirmations(items, equal, independent))
     return counts
+
+
+def _confirmations(items: list[Claim], equal, independent: dict[str, str]) -> dict[int, int]:
+    """claim_id -> independent other voices of the block giving an equal value (value buckets:
+    the cost grows with the distinct values, not with the copies)."""
+    buckets: dict[tuple, list[Claim]] = defaultdict(list)
+    for c in items:
+        buckets[(c.value, c.qualifier, c.precision, c.unit, c.granularity)].append(c)
+    heads = {key: group[0] for key, group in buckets.items()}
+    voices = {key: {independent.get(c.source, c.source) for c in group} for key, group in buckets.items()}
+    out: dict[int, int] = {}
+    for key, group in buckets.items():
+        agreeing = set().union(*(voices[k] for k, h in heads.items() if equal(h, heads[key])))
+        for c in group:
+            out[c.claim_id] = len(agreeing - {independent.get(c.source, c.source)})
+    return out
 
 
 def _date_values(dates: pd.Series) -> list[float]:

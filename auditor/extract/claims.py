@@ -62,12 +62,21 @@ CLAUSE = re.compile(r",(?!\d)|;|\band\b|\bbut\b|\bwhile\b|\bwhereas\b")  # a com
 
 
 def bare_years(sentence: str, dates: list[DateMention]) -> list[tuple[int, str]]:
-    """(offset, year) of the years a sentence names: on their own ("in 2024") and as the year of a
-    written date ("In September 2021, ..."), so a figure beside either belongs to that year."""
+    """(offset, year) of years named on their own ("in 2024"), not inside a written date."""
     spans = [(d.start, d.end) for d in dates]
-    bare = [(m.start(), m.group()) for m in YEAR.finditer(sentence) if not any(s <= m.start() < e for s, e in spans)]
-    written = [(d.start, str(d.year)) for d in dates if d.year and not d.year_inferred]
-    return sorted(bare + written)
+    return [(m.start(), m.group()) for m in YEAR.finditer(sentence)
+            if not any(s <= m.start() < e for s, e in spans)]
+
+
+INTRO_YEAR = re.compile(r"\s*(?:[A-Z][a-z]+,\s+)?(?:[Ii]n|[Oo]n|[Bb]y|[Ss]ince|[Aa]s of|[Bb]ack in)\s+(?:early\s+|late\s+|mid-)?(?:[A-Z][a-z]+\.?\s+)?"
+                        r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d{2})\s*,")
+
+
+def intro_year(sentence: str) -> str:
+    """The year of a sentence's opening time phrase ("In September 2021, ...", "In 2024, ..."): it
+    dates every figure of the sentence."""
+    m = INTRO_YEAR.match(sentence)
+    return m.group(1) if m else ""
 
 
 def fact_year(sentence: str, offset: int, years: list[tuple[int, str]]) -> str:
@@ -233,10 +242,11 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
         years = bare_years(text, dates)
         figures = extract_figures(text) if FIGURE_HINT.search(text) else []
+        opening = intro_year(text) if figures else ""
         converted = conversions(text, figures)
         for i, f in enumerate(figures):
             rows.append(base | _figure_row(f, text, start, stop, roles)
-                        | {"years": fact_year(text, f.start, years), "conversion": i in converted})
+                        | {"years": opening or fact_year(text, f.start, years), "conversion": i in converted})
         for d in dates:
             if not _is_dateline(d, text, line, published.get(source)):
                 rows.append(base | _date_row(d, text, start, stop, events) | {"years": ""})
