@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -119,6 +119,19 @@ def _list_groups(items: list[Enumeration], cfg: dict) -> list[list[Enumeration]]
     return [list(g.values()) for g in groups.values() if len(g) > 1]
 
 
+def _canonical_members(group: list[Enumeration]) -> list[Enumeration]:
+    """The group's lists with each member named by its shortest form in the group: a member whose
+    words contain another member's words is that member ("South Korea Ministry of Land" is
+    "Ministry of Land"), so a fuller name is never a different member."""
+    names = sorted({m for e in group for m in e.members}, key=lambda m: (len(m.split()), m))
+    canonical: dict[str, str] = {}
+    for name in names:
+        words = set(name.split())
+        canonical[name] = next((c for c in names if c != name and set(c.split()) < words and canonical.get(c) == c),
+                               name)
+    return [replace(e, members=frozenset(canonical[m] for m in e.members)) for e in group]
+
+
 def list_conflicts(corpus: Corpus) -> pd.DataFrame:
     """One candidate per version of each list that several sources give (the majority version included)."""
     cfg = corpus.config.check("list_conflict")
@@ -126,11 +139,16 @@ def list_conflicts(corpus: Corpus) -> pd.DataFrame:
     by_story: dict[str, list[Enumeration]] = defaultdict(list)
     for e in _enumerations(corpus, aliases):
         by_story[e.story].append(e)
-    rows = []
+    published = _publication_days(corpus)
+    window = int(cfg.get("same_time_days", 2))
+    rows, seen = [], set()
     for story in sorted(by_story):
         for group in _list_groups(by_story[story], cfg):
-            for side, others, agrees in disagreements(group, lambda e: e.members):
-                rows.append(_list_row(side, others, agrees))
+            for batch in _same_time(_canonical_members(group), published, window):
+                for side, others, agrees in disagreements(batch, lambda e: e.members):
+                    if (side[0].source, side[0].start) not in seen:
+                        seen.add((side[0].source, side[0].start))
+                        rows.append(_list_row(side, others, agrees))
     return candidates(rows, ["shared", "only_here", "only_there", "member_overlap", "differing", "example_list",
                              "n_sources"])
 

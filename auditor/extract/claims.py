@@ -68,7 +68,8 @@ def bare_years(sentence: str, dates: list[DateMention]) -> list[tuple[int, str]]
             if not any(s <= m.start() < e for s, e in spans)]
 
 
-INTRO_YEAR = re.compile(r"\s*(?:[A-Z][a-z]+,\s+)?(?:[Ii]n|[Oo]n|[Bb]y|[Ss]ince|[Aa]s of|[Bb]ack in)\s+(?:early\s+|late\s+|mid-)?(?:[A-Z][a-z]+\.?\s+)?"
+INTRO_YEAR = re.compile(r"\s*(?:[A-Z][a-z]+,\s+)?(?:[Ii]n|[Oo]n|[Bb]y|[Ss]ince|[Aa]s of|[Bb]ack in)\s+"
+                        r"(?:early\s+|late\s+|mid-)?(?:[A-Z][a-z]+\.?\s+)?"
                         r"(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d{2})\s*,")
 
 
@@ -108,6 +109,8 @@ class Roles:
         markers = "|".join(re.escape(m) for m in sorted(lexicon.get("scope_markers") or ["district"], key=len,
                                                         reverse=True))
         name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+        self.anchor = re.compile(rf"^\W*(?:[\w-]+\W+){{0,3}}?(?:of|from)\s+(?:the\s+)?(?:capital\W+|city\s+of\s+)?"
+                                 rf"(?P<a>{name})")
         self.scope = re.compile(rf"\b(?P<a>{name})\s+(?i:{markers})\b|\b(?i:{markers})\s+of\s+(?P<b>{name})")
 
 
@@ -147,8 +150,12 @@ def figure_role(sentence: str, start: int, end: int, roles: Roles, kind: str = "
     return min(found)[2] if found else ""
 
 
-def figure_scope(sentence: str, start: int, roles: Roles) -> str:
-    """The sub-area a figure is about: a scope named in its clause, or in a leading "In X province," clause."""
+def figure_scope(sentence: str, start: int, roles: Roles, kind: str = "", end: int = 0) -> str:
+    """The sub-area a figure is about: a scope named in its clause, or in a leading "In X province,"
+    clause; for a quantity, the place it is measured from ("65 km north-east of Surkhet")."""
+    if kind == "quantity":
+        anchor = roles.anchor.match(sentence[end:end + 80])
+        return anchor.group("a").lower() if anchor else ""
     lo, hi = clause_bounds(sentence, start)
     m = roles.scope.search(sentence, lo, min(hi, len(sentence)))
     if m is None and sentence.lstrip().startswith("In "):
@@ -189,7 +196,7 @@ def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
 def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str], roles: Roles) -> dict:
     return {"claim_type": "figure", "start": offset + f.start, "end": offset + f.end, "text": f.text,
             "role": figure_role(sentence, f.start, f.end, roles, f.kind),
-            "scope": figure_scope(sentence, f.start, roles),
+            "scope": figure_scope(sentence, f.start, roles, f.kind, f.end),
             "kind": f.kind, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "precision": f.precision,
             "sig_digits": f.sig_digits, "scale": f.scale, "noun": f.noun.lower(),
             "base": _percent_base(sentence, f.end, stop) if f.kind == "percent" else "",
