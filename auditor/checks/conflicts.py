@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,7 +29,7 @@ from rapidfuzz import fuzz
 from ..corpus import Corpus, candidates, related
 from ..text import admits
 
-FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "align_score",
+FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "calendar_gap", "align_score",
             "weekday_mismatch", "n_agree", "n_consensus", "role", "published", "other_published"]
 
 
@@ -415,10 +416,22 @@ def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
             "conflict_class": cand.relation, "rel_diff": round(rel_diff, 6),
             "magnitude_offset": magnitude_offset(claim.value, ref.value) if figure else 1.0,
             "days_apart": 0 if figure else int(abs(claim.value - ref.value)),
+            "calendar_gap": 0 if figure else _calendar_gap(claim, ref),
             "align_score": round(max(alignment(claim, r, cfg) for r in cand.refs), 4),
             "weekday_mismatch": False, "n_agree": cand.n_agree, "n_consensus": cand.n_consensus,
             "role": claim.role or "figure", "published": _day(claim.published),
             "other_published": _day(max((r.published for r in cand.refs), default=-1))}
+
+
+def _calendar_gap(a: Claim, b: Claim) -> int:
+    """Days between two dates, a slip of the year alone ("March 28, 2023" for 2024) counted as the
+    days between the month-days: the same day in another year is a near miss, not another event."""
+    da, db = dt.date.fromordinal(int(a.value)), dt.date.fromordinal(int(b.value))
+    gap = abs((da - db).days)
+    if da.year != db.year:
+        with suppress(ValueError):  # 29 February
+            gap = min(gap, abs((da.replace(year=db.year) - db).days))
+    return gap
 
 
 def _day(ordinal: int) -> str:
@@ -510,5 +523,6 @@ def _weekday_row(r) -> dict:
     mismatch = bool(r.weekday_mismatch) if isinstance(r.weekday_mismatch, bool | int) else False
     return {"source": r.source, "story": r.story, "start": int(r.start), "end": int(r.end), "subkind": "weekday",
             "related": [], "note": r.date, "claim_text": r.text, "conflict_class": "weekday", "rel_diff": 0.0,
-            "magnitude_offset": 1.0, "days_apart": 0, "align_score": 1.0, "weekday_mismatch": mismatch,
+            "magnitude_offset": 1.0, "days_apart": 0, "calendar_gap": 0, "align_score": 1.0,
+            "weekday_mismatch": mismatch,
             "n_agree": 0, "n_consensus": 0, "role": "date", "published": "", "other_published": ""}
