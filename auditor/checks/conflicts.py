@@ -92,6 +92,8 @@ def agree(a: Claim, b: Claim, cfg: dict) -> bool:
         return True
     if a.unit != b.unit and (_rounds(a, b) or _rounds(b, a)):
         return True  # "40 miles" and "65 km": one fact, converted and rounded
+    if a.unit == b.unit == "day" and hi - lo <= float(cfg.get("day_count_slack", 1)):
+        return True  # "44 days" and "45 days": counted with or without the first day
     tolerance = float(cfg.get("approximate_tolerance", 0.1))
     # the qualifier's bounds (lexicons/qualifiers.yaml): "over 1,000" admits 1,300, "nearly 400" admits 390
     return any(admits(x.qualifier, x.value, y.value, tolerance) for x, y in ((a, b), (b, a)))
@@ -303,13 +305,15 @@ def _figures(corpus: Corpus) -> pd.DataFrame:
     claims = corpus.claims
     roles = corpus.config.lexicons.get("roles") or {}
     figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()].copy()
-    if "conversion" in figs:
-        figs = figs[~figs["conversion"].fillna(False).astype(bool)]  # "$1,000 (£812)": the £ is the same fact
+    for column in ("conversion", "previous"):  # "$1,000 (£812)": the £ is the same fact; "from $7bn": another period
+        if column in figs:
+            figs = figs[~figs[column].fillna(False).astype(bool)]
     figs = _in_base_units(figs, (corpus.config.lexicons.get("units") or {}).get("pint_names") or {})
-    for column in ("role", "scope"):
+    for column in ("role", "scope", "place"):
         if column not in figs:
             figs[column] = ""
         figs[column] = figs[column].fillna("").astype(object)
+    figs["scope"] = _scopes(figs, corpus, float((corpus.config.check("conflicts")).get("own_place_share", 0.3)))
     units = figs["base_unit"] if "base_unit" in figs else figs["unit"]
     figs["fact_unit"] = [("" if kind == "count" and role else unit) for kind, role, unit in
                          zip(figs["kind"], figs["role"], units.fillna(""), strict=True)]
@@ -355,6 +359,17 @@ def _registry():
     import pint
 
     return pint.UnitRegistry()
+
+
+def _scopes(figs: pd.DataFrame, corpus: Corpus, own_share: float) -> list[str]:
+    """A figure's scope: the one written beside it ("in X province", "in X alone"), else the place
+    its sentence opens with unless that place is the story's own (named so by at least own_share
+    of the story's sources: "In Morocco, 2,012 died" is the whole story's toll)."""
+    sources_per_story = corpus.sources.groupby("story")["source"].nunique().to_dict()
+    naming = figs[figs["place"] != ""].groupby(["story", "place"])["source"].nunique().to_dict()
+    own = {k for k, n in naming.items() if n >= max(2.0, own_share * sources_per_story.get(k[0], 1))}
+    return [scope or ("" if (story, place) in own else place)
+            for scope, place, story in zip(figs["scope"], figs["place"], figs["story"], strict=True)]
 
 
 def _sole_roles(figs: pd.DataFrame) -> list[str]:

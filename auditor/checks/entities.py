@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import pandas as pd
+from rapidfuzz import fuzz
 
 from ..corpus import Corpus, candidates, disagreements, related, sides
 from .confusion import definitions
@@ -119,16 +120,17 @@ def _list_groups(items: list[Enumeration], cfg: dict) -> list[list[Enumeration]]
     return [list(g.values()) for g in groups.values() if len(g) > 1]
 
 
-def _canonical_members(group: list[Enumeration]) -> list[Enumeration]:
+def _canonical_members(group: list[Enumeration], same_ratio: float = 85) -> list[Enumeration]:
     """The group's lists with each member named by its shortest form in the group: a member whose
     words contain another member's words is that member ("South Korea Ministry of Land" is
-    "Ministry of Land"), so a fuller name is never a different member."""
+    "Ministry of Land") and a spelling variant is the same member ("Greater Casablanca" and "Grand
+    Casablanca"), so neither is a different member."""
     names = sorted({m for e in group for m in e.members}, key=lambda m: (len(m.split()), m))
     canonical: dict[str, str] = {}
     for name in names:
         words = set(name.split())
-        canonical[name] = next((c for c in names if c != name and set(c.split()) < words and canonical.get(c) == c),
-                               name)
+        canonical[name] = next((c for c in names if canonical.get(c) == c and (
+            set(c.split()) < words or fuzz.ratio(c, name) >= same_ratio)), name)
     return [replace(e, members=frozenset(canonical[m] for m in e.members)) for e in group]
 
 
@@ -144,7 +146,8 @@ def list_conflicts(corpus: Corpus) -> pd.DataFrame:
     rows, seen = [], set()
     for story in sorted(by_story):
         for group in _list_groups(by_story[story], cfg):
-            for batch in _same_time(_canonical_members(group), published, window):
+            members = _canonical_members(group, float(cfg.get("same_member_ratio", 85)))
+            for batch in _same_time(members, published, window):
                 for side, others, agrees in disagreements(batch, lambda e: e.members):
                     if (side[0].source, side[0].start) not in seen:
                         seen.add((side[0].source, side[0].start))

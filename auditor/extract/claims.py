@@ -7,6 +7,9 @@ year_inferred, weekday_mismatch, weekday_written, years (for figures: the year t
 "" if none), role (for figures: what the figure counts or measures; for dates: the event dated; from
 lexicons/roles.yaml, "" if unknown), scope (for figures: the sub-area it is about, "in X province", "" for the whole),
 conversion (a figure written beside another as its conversion: "$1,000 (£812)", "65 km (40 miles)"),
+previous (a figure given as the earlier value a change started from: "from $7.2 billion", "up from 5%"),
+place (a place the figure's sentence opens with, "In Rukum West, 52 died": a scope unless most of
+the story's sources name it, which makes it the story's own place),
 context (content-word stems around the claim, space separated).
 Boilerplate sentences and the article's own dateline yield no claims.
 """
@@ -26,8 +29,8 @@ from .figures import Figure, extract_figures
 
 CLAIM_COLUMNS = ["claim_id", "row_id", "source", "story", "claim_type", "start", "end", "text", "kind", "value",
                  "unit", "qualifier", "precision", "sig_digits", "scale", "noun", "base", "date", "granularity",
-                 "year_inferred", "weekday_mismatch", "weekday_written", "years", "role", "scope", "conversion",
-                 "context"]
+                 "year_inferred", "weekday_mismatch", "weekday_written", "years", "role", "scope", "place",
+                 "conversion", "previous", "context"]
 WORD = re.compile(r"[^\W\d_][\w’'-]*")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 BASE = re.compile(r"^\s*of\s+([\w’'\s-]{1,80})")
@@ -111,6 +114,8 @@ class Roles:
         name = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
         self.anchor = re.compile(rf"^\W*(?:[\w-]+\W+){{0,3}}?(?:of|from)\s+(?:the\s+)?(?:capital\W+|city\s+of\s+)?"
                                  rf"(?P<a>{name})")
+        self.alone = re.compile(rf"\bin\s+(?P<a>{name})\s+(?:alone|only)\b")
+        self.place = re.compile(rf"^\W*(?:[A-Z][a-z]+,\s+)?[Ii]n\s+(?P<a>{name})\s*,")
         self.scope = re.compile(rf"\b(?P<a>{name})\s+(?i:{markers})\b|\b(?i:{markers})\s+of\s+(?P<b>{name})")
 
 
@@ -157,7 +162,7 @@ def figure_scope(sentence: str, start: int, roles: Roles, kind: str = "", end: i
         anchor = roles.anchor.match(sentence[end:end + 80])
         return anchor.group("a").lower() if anchor else ""
     lo, hi = clause_bounds(sentence, start)
-    m = roles.scope.search(sentence, lo, min(hi, len(sentence)))
+    m = roles.scope.search(sentence, lo, min(hi, len(sentence))) or roles.alone.search(sentence)
     if m is None and sentence.lstrip().startswith("In "):
         first_lo, first_hi = clause_bounds(sentence, 0)
         m = roles.scope.search(sentence, first_lo, min(first_hi, len(sentence)))
@@ -185,6 +190,35 @@ def conversions(sentence: str, figures: list[Figure]) -> set[int]:
     return out
 
 
+RANGE_GAP = re.compile(r"\s*(?:to|and|-|–|—)\s*", re.IGNORECASE)
+FROM_BEFORE = re.compile(r"\b(?:from|compared (?:with|to)|versus|vs\.?|against)\s+(?:an?\s+|the\s+)?$", re.IGNORECASE)
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+
+
+def ranges_and_previous(sentence: str, figures: list[Figure]) -> tuple[dict[int, str], set[int]]:
+    """Bounds of ranges ("between $10.8 billion and $11.2 billion", "$10.8 billion to $11.2
+    billion": index -> "at least" / "up to") and figures given as the earlier value of a change
+    ("from $7.2 billion to $26 billion", "up from 5%"): a range is no point value, and the value a
+    change started from is another period's fact."""
+    bounds: dict[int, str] = {}
+    previous = {i for i, f in enumerate(figures) if FROM_BEFORE.search(sentence[max(0, f.start - 30):f.start])}
+    for i in range(1, len(figures)):
+        a, b = figures[i - 1], figures[i]
+        gap = sentence[a.end:b.start]
+        if a.kind != b.kind or not RANGE_GAP.fullmatch(gap) or i - 1 in previous:
+            continue
+        if gap.strip().lower() == "and" and not BETWEEN_BEFORE.search(sentence[max(0, a.start - 12):a.start]):
+            continue
+        bounds[i - 1], bounds[i] = "at least", "up to"
+    return bounds, previous
+
+
+def figure_place(sentence: str, roles: Roles) -> str:
+    """The place a sentence opens with ("In Rukum West, 52 people died", "Similarly, in X, ...")."""
+    m = roles.place.match(sentence)
+    return m.group("a").lower() if m and m.group("a").split()[0] not in ("The", "A", "An") else ""
+
+
 def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
     m = BASE.match(sentence[end:])
     if not m:
@@ -196,7 +230,7 @@ def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
 def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str], roles: Roles) -> dict:
     return {"claim_type": "figure", "start": offset + f.start, "end": offset + f.end, "text": f.text,
             "role": figure_role(sentence, f.start, f.end, roles, f.kind),
-            "scope": figure_scope(sentence, f.start, roles, f.kind, f.end),
+            "scope": figure_scope(sentence, f.start, roles, f.kind, f.end), "place": figure_place(sentence, roles),
             "kind": f.kind, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "precision": f.precision,
             "sig_digits": f.sig_digits, "scale": f.scale, "noun": f.noun.lower(),
             "base": _percent_base(sentence, f.end, stop) if f.kind == "percent" else "",
@@ -210,7 +244,8 @@ def _date_row(d: DateMention, sentence: str, offset: int, stop: frozenset[str], 
     return {"claim_type": "date", "start": offset + d.start, "end": offset + d.end, "text": d.text,
             "kind": d.kind, "date": iso, "granularity": d.granularity, "year_inferred": d.year_inferred,
             "weekday_mismatch": d.weekday_mismatch, "weekday_written": d.weekday_written,
-            "role": figure_role(sentence, d.start, d.end, events), "scope": "", "conversion": False,
+            "role": figure_role(sentence, d.start, d.end, events), "scope": "", "place": "", "conversion": False,
+            "previous": False,
             "context": " ".join(context_stems(sentence, d.start, d.end, stop))}
 
 
@@ -251,9 +286,14 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         figures = extract_figures(text) if FIGURE_HINT.search(text) else []
         opening = intro_year(text) if figures else ""
         converted = conversions(text, figures)
+        bounds, previous = ranges_and_previous(text, figures) if len(figures) else ({}, set())
         for i, f in enumerate(figures):
-            rows.append(base | _figure_row(f, text, start, stop, roles)
-                        | {"years": opening or fact_year(text, f.start, years), "conversion": i in converted})
+            row = base | _figure_row(f, text, start, stop, roles) | {
+                "years": opening or fact_year(text, f.start, years), "conversion": i in converted,
+                "previous": i in previous}
+            if i in bounds and not row["qualifier"]:
+                row["qualifier"] = bounds[i]
+            rows.append(row)
         for d in dates:
             if not _is_dateline(d, text, line, published.get(source)):
                 rows.append(base | _date_row(d, text, start, stop, events) | {"years": ""})
