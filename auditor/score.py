@@ -3,7 +3,8 @@
 Components, weights and formulas come from expectations/scoring.yaml. Component types:
 - findings: max_points x 0.5 ** (cost / half_life), where cost sums, over the source's unsuppressed
   findings of the component's kinds, severity_points[severity] x kind_multiplier[kind] x
-  subkind_multiplier["kind.subkind"]. Every finding strictly lowers the component; never below 0.
+  subkind_multiplier["kind.subkind"]. Every finding with a cost strictly lowers the component (a
+  multiplier of 0 keeps a finding explained but free: a tally's update); never below 0.
 - share: max_points x min(1, (numerator / denominator) / target) x the same decay for the
   component's penalty kinds (empty_share when the denominator is 0).
 - presence: max_points split evenly over boolean metrics (dateline, byline, named sources).
