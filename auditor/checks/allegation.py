@@ -1,8 +1,8 @@
 """unattributed_allegation: wrongdoing stated as fact in a story about an unproven accusation.
 
 Candidates are sentences matching a wrongdoing pattern (lexicons/attribution.yaml). Features:
-hedged (an attribution cue or hedge in the sentence or the one before it in the same paragraph,
-or the sentence is a quotation) and
+hedged (an attribution cue or hedge in the sentence or the sentence before it, in the same paragraph
+or closing the paragraph before, or the sentence is a quotation) and
 allegation_story (the source or its story speaks of a lawsuit, accusation, complaint, ...).
 """
 
@@ -28,7 +28,7 @@ class Language:
     @classmethod
     def from_lexicon(cls, lex: dict) -> Language:
         def words(items: list[str]) -> re.Pattern:
-            alts = "|".join(re.escape(w) for w in sorted(items or ["\x00"], key=len, reverse=True))
+            alts = "|".join(word_pattern(w) for w in sorted(items or ["\x00"], key=len, reverse=True))
             return re.compile(r"(?<![\w])(?:" + alts + ")", re.IGNORECASE)
 
         patterns = (lex.get("wrongdoing", {}) or {}).get("patterns", []) or ["(?!x)x"]
@@ -37,8 +37,29 @@ class Language:
                    re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
 
 
+INFLECTIONS = r"(?:s|es|d|ed|ing|ly)?"
+
+
+def word_pattern(entry: str) -> str:
+    """A lexicon entry as a pattern: "alleg*" is a word start (alleges, alleged); any other entry is a
+    whole word with a regular ending ("suit" matches "suits", never "suitable")."""
+    if entry.endswith("*"):
+        return re.escape(entry[:-1])
+    return re.escape(entry) + (INFLECTIONS + r"(?!\w)" if entry[-1:].isalnum() else "")
+
+
 def language(corpus: Corpus) -> Language:
     return Language.from_lexicon(corpus.config.lexicons.get("attribution", {}))
+
+
+def _before(previous: tuple[str, int, str], source: str, para: int, lang: Language) -> str:
+    """The sentence before in the same paragraph, or the one closing the paragraph before, less the words
+    that only say the story is about an accusation ("faces a lawsuit" attributes nothing that follows)."""
+    if previous[0] != source:
+        return ""
+    if previous[1] == para:
+        return previous[2]
+    return lang.context.sub(" ", previous[2]) if previous[1] == para - 1 else ""
 
 
 def _quoted(text: str) -> bool:
@@ -57,7 +78,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     previous = ("", -1, "")  # (source, paragraph, text) of the sentence before
     for source, story, para, start, text in zip(s["source"], s["story"], s["para"], s["start"], s["text"],
                                                 strict=True):
-        before = previous[2] if previous[:2] == (source, para) else ""
+        before = _before(previous, source, para, lang)
         previous = (source, para, text)
         match = lang.wrongdoing.search(text)
         if not match:

@@ -10,6 +10,10 @@ is conservative: only a matched paragraph of at most `mark_max_chars` is exclude
 paragraph the suite may later reject as article text keeps its claims.
 `detect()` reports each contiguous run of matched paragraphs, marked alike, as one candidate with
 its features (chars, para_chars, n_paragraphs, position, is_tail); the suite decides which are chrome.
+Inline rules (`inline` in the lexicon) find chrome inside a paragraph of article text ("(Photo: ...)",
+"© AGENCY / NAME" glued to the next sentence, an embed shortcode): each match is a candidate of its own
+(n_paragraphs 0, para_chars the match's length) and its span is left alone by the other checks of the
+sentence (`inline_spans`); the paragraph keeps its claims.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Rules:
     tail_max_chars: int
     line_max_chars: int = 600
     mark_max_chars: int = 300
+    inline: tuple[tuple[str, re.Pattern], ...] = ()
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Rules:
@@ -41,12 +46,22 @@ class Rules:
         tail = lexicon.get("tail", {}) or {}
         return cls(compile_all(lexicon.get("lines")), compile_all(tail.get("headers")),
                    int(tail.get("max_paragraphs", 12)), int(tail.get("max_chars", 160)),
-                   int(lexicon.get("line_max_chars", 600)), int(lexicon.get("mark_max_chars", 300)))
+                   int(lexicon.get("line_max_chars", 600)), int(lexicon.get("mark_max_chars", 300)),
+                   tuple(compile_all(lexicon.get("inline"))))
 
     def line_rule(self, text: str) -> str | None:
         if len(text) > self.line_max_chars:
             return None  # the bound on what is looked at; the suite decides which length is article text
         return next((name for name, pat in self.lines if pat.search(text)), None)
+
+    def inline_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, rule) of chrome inside a text, first rule first, overlaps dropped."""
+        found: list[tuple[int, int, str]] = []
+        for name, pat in self.inline:
+            for m in pat.finditer(text):
+                if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e, _ in found):
+                    found.append((m.start(), m.end(), name))
+        return sorted(found)
 
     def header_rule(self, text: str) -> str | None:
         return next((name for name, pat in self.tail_headers if pat.fullmatch(text.strip())), None)
@@ -103,7 +118,23 @@ def detect(corpus: Corpus) -> pd.DataFrame:
             run.append(row)
         if run:
             rows.append(_block(source, run, n_paras[source]))
+    rules = Rules.from_lexicon(corpus.config.lexicons.get("boilerplate", {}))
+    rows.extend(_inline_rows(p[~p["is_boilerplate"]], rules))
     return candidates(rows, FEATURES)
+
+
+def _inline_rows(paragraphs: pd.DataFrame, rules: Rules) -> list[dict]:
+    """One candidate per inline chrome match in paragraphs not already chrome as a whole."""
+    if not rules.inline:
+        return []
+    rows = []
+    for source, story, start, text in zip(paragraphs["source"], paragraphs["story"], paragraphs["start"],
+                                          paragraphs["text"], strict=True):
+        for lo, hi, name in rules.inline_spans(text):
+            rows.append({"source": source, "story": story, "start": start + lo, "end": start + hi,
+                         "subkind": "chrome", "related": [], "note": name, "rule": name, "n_paragraphs": 0,
+                         "chars": hi - lo, "para_chars": hi - lo, "position": 0.0, "is_tail": False})
+    return rows
 
 
 def _block(source: str, run: list, n_paras: int) -> dict:

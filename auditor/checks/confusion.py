@@ -27,6 +27,7 @@ WORD = re.compile(r"[^\W_][\w’'-]*")
 GLUED = re.compile(r"[$€£¥\d]")
 DEFINITION = re.compile(r"\((?P<acr>[A-Za-z]{2,8})\)")
 STOPWORDS = default_vocabulary().stopwords
+REPORTING_STEMS = frozenset(stem(w) for w in default_vocabulary().reporting_verbs)
 
 
 def _initials_match(words: list[str], acronym: str) -> bool:
@@ -62,13 +63,20 @@ class Slots:
     sources: set[str] = field(default_factory=set)
 
 
+def _slot_word(word: str | None) -> str | None:
+    """The stem of a neighbour that marks a slot: a lower-case content word, not a name or a reporting verb
+    (any acronym can stand next to "Nvidia" or before "reported": that is no evidence of a swap)."""
+    if not word or not word[:1].islower() or word.lower() in STOPWORDS:
+        return None
+    stemmed = stem(word)
+    return stemmed if stemmed not in STOPWORDS and stemmed not in REPORTING_STEMS else None
+
+
 def neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """Stems of the content words right before and after a span (None across punctuation)."""
     before = re.search(r"([^\W_][\w’'-]*)[ \t]+$", text[:start])
     after = re.match(r"[ \t]+([^\W_][\w’'-]*)", text[end:])
-    left = stem(before.group(1)) if before else None
-    right = stem(after.group(1)) if after else None
-    return (left if left not in STOPWORDS else None), (right if right not in STOPWORDS else None)
+    return _slot_word(before.group(1) if before else None), _slot_word(after.group(1) if after else None)
 
 
 @dataclass

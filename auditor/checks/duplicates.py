@@ -3,7 +3,10 @@
 Exact copies are found by hashing normalized text; near copies with rapidfuzz, compared only
 against earlier paragraphs of the same source and of similar length (the blocking key).
 Consecutive repeats form one block, reported once with the first copy as related.
-Features: similarity (lowest in the block), n_paragraphs, block_chars.
+Sentences given twice (a quote, a caption or a standfirst repeated, within a paragraph or across
+paragraphs) are subkind `sentence`: n_paragraphs 0, n_sentences the run of repeated sentences;
+a sentence inside a paragraph already reported as a repeat is not reported again, nor chrome.
+Features: similarity (lowest in the block), n_paragraphs, n_sentences, block_chars.
 """
 
 from __future__ import annotations
@@ -98,11 +101,100 @@ def _source_candidates(paras: pd.DataFrame, cfg: dict) -> list[dict]:
     return rows
 
 
+def best_earlier_sentence(norms: list[str], i: int, min_ratio: float, window: int = 400) -> Match | None:
+    """The earlier sentence most like sentence i: the whole of it, or (when one is at least half the other's
+    length) the shorter given again inside the longer ("The regulator ordered X." and "The regulator
+    ordered X, the statement said.")."""
+    target, best = norms[i], None
+    for j in range(max(0, i - window), i):
+        other = norms[j]
+        short, long_ = sorted((len(other), len(target)))
+        if not other or short < SHORTER_SHARE * long_:
+            continue
+        score = fuzz.ratio(target, other, score_cutoff=min_ratio * 100)
+        if short < long_:
+            score = max(score, fuzz.partial_ratio(target, other, score_cutoff=min_ratio * 100))
+        if score and (best is None or score > best.similarity * 100):
+            best = Match(i, j, score / 100)
+    return best
+
+
+QUOTE = re.compile(r"[\"“]([^\"“”]{20,})[\"”]")
+
+
+def _quote_matches(texts: list[str], min_chars: int) -> dict[int, Match]:
+    """Sentences that give again a quotation of an earlier sentence, word for word (whatever the attribution)."""
+    seen: dict[str, int] = {}
+    found: dict[int, Match] = {}
+    for i, text in enumerate(texts):
+        for quote in QUOTE.findall(text):
+            norm = normalize(quote)
+            if len(norm) < min_chars:
+                continue
+            if norm in seen and seen[norm] != i:
+                found.setdefault(i, Match(i, seen[norm], 1.0))
+            seen.setdefault(norm, i)
+    return found
+
+
+SHORTER_SHARE = 0.5
+"""A sentence is compared with one at most twice its length (a standfirst repeated inside a longer one)."""
+
+
+def _sentence_candidates(sents: pd.DataFrame, repeated_paras: set[int], cfg: dict) -> list[dict]:
+    """Runs of sentences that repeat earlier sentences of the same source (not in repeated paragraphs)."""
+    norms = [normalize(t) for t in sents["text"]]
+    min_chars = int(cfg.get("sentence_min_chars", 40))
+    paras = sents["para"].tolist()
+    matches: dict[int, Match] = {}
+    first_seen: dict[str, int] = {}
+    for i, norm in enumerate(norms):
+        if len(norm) < min_chars:
+            continue
+        if norm in first_seen:
+            matches[i] = Match(i, first_seen[norm], 1.0)
+            continue
+        first_seen[norm] = i
+        m = best_earlier_sentence(norms, i, float(cfg.get("min_ratio", 0.8)), int(cfg.get("max_compare", 400)))
+        if m:
+            matches[i] = m
+    matches = _quote_matches(sents["text"].tolist(), min_chars) | matches
+    kept = {i: m for i, m in matches.items() if paras[i] not in repeated_paras}
+    starts, ends = sents["start"].tolist(), sents["end"].tolist()
+    source, story = sents["source"].iat[0], sents["story"].iat[0]
+    rows = []
+    for block in _blocks(kept, set()):
+        first, last = block[0], block[-1]
+        similarity = min(m.similarity for m in block)
+        rows.append({
+            "source": source, "story": story, "start": starts[first.para], "end": ends[last.para],
+            "subkind": "sentence", "related": [related(source, starts[first.copy_of], ends[last.copy_of])],
+            "note": f"{len(block)} sentence(s)", "similarity": round(similarity, 4), "n_paragraphs": 0,
+            "n_sentences": len(block), "block_chars": ends[last.para] - starts[first.para],
+        })
+    return rows
+
+
+def _repeated_paragraphs(rows: list[dict], paras: pd.DataFrame) -> set[int]:
+    """Paragraph numbers covered by paragraph candidates (their sentences are not reported again)."""
+    spans = [(r["start"], r["end"]) for r in rows]
+    return {p for p, s, e in zip(paras["para"], paras["start"], paras["end"], strict=True)
+            if any(lo <= s and e <= hi for lo, hi in spans)}
+
+
 def detect(corpus: Corpus) -> pd.DataFrame:
-    """Candidate repeated blocks of every source."""
+    """Candidate repeated blocks of every source, and repeated sentences outside them."""
     cfg = corpus.config.check("duplicate_paragraph")
     rows: list[dict] = []
     paras = corpus.paragraphs[~corpus.paragraphs["is_boilerplate"]]
-    for _, group in paras.groupby("source", sort=True):
-        rows.extend(_source_candidates(group.reset_index(drop=True), cfg))
-    return candidates(rows, ["similarity", "n_paragraphs", "block_chars"])
+    sents = corpus.sentences[~corpus.sentences["is_boilerplate"]]
+    by_source = {source: group for source, group in sents.groupby("source", sort=False)}
+    for source, group in paras.groupby("source", sort=True):
+        found = _source_candidates(group.reset_index(drop=True), cfg)
+        for row in found:
+            row["n_sentences"] = 0
+        rows.extend(found)
+        if source in by_source:
+            rows.extend(_sentence_candidates(by_source[source].reset_index(drop=True),
+                                             _repeated_paragraphs(found, group), cfg))
+    return candidates(rows, ["similarity", "n_paragraphs", "n_sentences", "block_chars"])
