@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .compare import Previous
 from .config import Config, load_config
 from .errors import NothingToAudit, OutputError
 from .expect import build_suites, suite_report, to_findings, validate
@@ -28,6 +29,7 @@ from .findings import SEVERITY_RANK, Finding, Locator, finding_order
 from .incremental import cache_keys, reusable, stored_findings
 from .ingest import ingest
 from .prepare import prepare_all
+from .render.index import INDEX_NAME, check_index, entry, stage_index
 from .score import score_sources
 
 FORMATS = {"html", "json", "csv", "sarif", "junit"}
@@ -53,6 +55,7 @@ class AuditOptions:
     db: str | None = None
     jobs: int | None = None
     engine: str = "pandas"
+    compare: Path | None = None  # a previous run's findings.json: mark findings new/unchanged against it
 
 
 @dataclass
@@ -103,8 +106,10 @@ def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = 
         return Analysis(findings, prepared.claims, prepared.metrics, texts,
                         suite_report(config, prepared.frames, failures))
     prepared = prepare_all(sources, config, frame_names, jobs, log)
-    log(f"segment, extract, detect: {prepared.counts.get('sentences', 0)} sentences, {len(prepared.claims)} claims, "
-        + ", ".join(f"{k} {len(v)}" for k, v in prepared.frames.items()) + f" ({time.perf_counter() - clock:.1f}s)")
+    candidates = sum(len(v) for v in prepared.frames.values())
+    log(f"detect: {candidates:,} candidates in {plural(len(prepared.frames), 'frame')}, "
+        f"{plural(prepared.counts.get('sentences', 0), 'sentence')}, {plural(len(prepared.claims), 'claim')} "
+        f"({time.perf_counter() - clock:.1f}s)")
     clock = time.perf_counter()
     failures = validate(config, prepared.frames)
     findings = to_findings(config, failures, prepared.frames, Locator(texts))
@@ -143,22 +148,27 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     config = load_config(options.expectations)
     build_suites(config)
     accepted = _load_baseline(options.baseline)
+    compared = _load_compare(options.compare)
     sources = ingest(options.paths)
     skipped = int((sources["status"] == "skipped").sum())
-    log(f"ingest: {len(sources)} inputs, {len(sources) - skipped} audited, {skipped} skipped")
+    log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped")
     _require_sources(sources, options.paths)
     if options.stories == "auto":
-        from .stories import assign_stories
+        from .stories import StorySettings, assign_stories
 
-        sources["story"] = assign_stories(sources)
+        story_terms: dict[str, list[str]] = {}
+        sources["story"] = assign_stories(sources, settings=StorySettings.from_config(config.check("stories")),
+                                          terms=story_terms)
         log(f"stories: {sources.loc[sources['status'] == 'audited', 'story'].nunique()} found by content")
     keys, reused = _reuse(options, config, sources, log)
     fresh = sources[~sources["source"].isin(set(reused))]
     analysis = analyse(fresh, config, log, options.jobs, options.engine)
     findings = sorted(analysis.findings + stored_findings(reused), key=finding_order)
+    for f in findings:  # scored before the baseline applies: accepting a finding changes the gate, not the score
+        f.suppressed = False
+    scores = score_sources(fresh, [f for f in findings if f.source not in reused], config.scoring, analysis.metrics)
     for f in findings:
         f.suppressed = f.id in accepted
-    scores = score_sources(fresh, [f for f in findings if f.source not in reused], config.scoring, analysis.metrics)
     scores = sorted(scores + [h["score"] for h in reused.values()], key=lambda s: (s["story"], s["source"]))
     failing = gate(findings, scores, options.fail_under, options.fail_on)
     audited = sources[sources["status"] == "audited"]
@@ -167,8 +177,43 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
         scores_doc={"sources": scores}, texts=dict(zip(audited["source"], audited["text"], strict=True)),
         claims=analysis.claims, gate_failures=failing, folders=folders,
     )
+    if options.stories == "auto":  # per auto story: its sources and the terms that tied them together
+        result.findings_doc["run"]["stories"] = [
+            {"story": label, "sources": sorted(members), "terms": story_terms.get(label, [])}
+            for label, members in audited.groupby("story")["source"]]
+    _compare(options, result, started, compared)
     publish(options, config, result, started, announce)
     return result
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 input', '2 inputs', '1,328 sources'."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _load_compare(path: Path | None) -> Previous | None:
+    """The run given with --compare, read before the analysis (a bad file is exit 2 before any work)."""
+    if path is None:
+        return None
+    from .compare import from_file
+
+    return from_file(path)
+
+
+def _compare(options: AuditOptions, result: AuditResult, started: dt.datetime, given: Previous | None) -> None:
+    """Changes since the previous run (--compare, else the history's last run): baseline_state on each
+    finding, run.absent, run.previous, previous_score and score_delta; and run.worst for the index."""
+    from .compare import apply, from_history
+
+    scores = result.scores_doc["sources"]
+    if scores:
+        worst = min(scores, key=lambda s: (s["score"], s["story"], s["source"]))
+        result.findings_doc["run"]["worst"] = {k: worst.get(k) for k in ("source", "story", "score", "grade")}
+    previous = given
+    if previous is None and options.db:
+        previous = from_history(options.db, _run_key(options, started))
+    if previous is not None:
+        apply(result.findings_doc, result.scores_doc, previous)
 
 
 def _require_sources(sources: pd.DataFrame, paths: list[Path]) -> None:
@@ -278,6 +323,7 @@ def plan_outputs(options: AuditOptions, started: dt.datetime) -> list[Path]:
     if options.db:
         _check_dated_root(container)
         _refuse_db_inside(options.db, folders)
+        check_index(container)
     for folder in folders:
         _check_replaceable(folder)
         _check_writable(folder)
@@ -424,12 +470,16 @@ def publish(options: AuditOptions, config: Config, result: AuditResult, started:
             staged.append(stage_outputs(options, config, result, folders[0], history))
             for out in folders[1:]:  # the same files again (latest/ beside a dated folder): copy, don't re-render
                 staged.append(_stage_copy(staged[0], out))
+            index = _stage_index(options, result, folders) if options.db else None
             if announce is not None:
                 announce(result)
             _checkpoint()
             hold.start()
             for tmp, out in zip(staged, folders, strict=True):
                 _swap(tmp, out)
+            if index is not None:  # the dated root's index.html, only ever over one the auditor wrote
+                check_index(index.parent)
+                os.replace(index, index.with_name(INDEX_NAME))
             published = True
     except KeyboardInterrupt as exc:
         exc.published = published  # held back until the swaps and the commit were done
@@ -447,11 +497,21 @@ def publish(options: AuditOptions, config: Config, result: AuditResult, started:
             tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
             if tmp.is_dir() and not tmp.is_symlink():
                 shutil.rmtree(tmp, ignore_errors=True)
+        if options.db:
+            tmp_index = _dated_root(options) / f".{INDEX_NAME}.tmp-{os.getpid()}"
+            if tmp_index.is_file() and not tmp_index.is_symlink():
+                tmp_index.unlink(missing_ok=True)
         if not published:
             for parent in missing:  # folders this run created for its outputs, deepest first, if still empty
                 with contextlib.suppress(OSError):
                     parent.rmdir()
         _publishing.clear()
+
+
+def _stage_index(options: AuditOptions, result: AuditResult, folders: list[Path]) -> Path:
+    """The dated root's index.html (every dated run, this one included), staged beside its place."""
+    current = entry(folders[0].name, result.findings_doc["run"], "html" in options.formats)
+    return stage_index(_dated_root(options), current)
 
 
 def _missing_parents(folders: list[Path]) -> list[Path]:
@@ -481,11 +541,15 @@ def _recorded(options: AuditOptions, config: Config, result: AuditResult,
         return
     from .history import recording
 
-    inputs = ",".join(sorted(str(p.resolve()) for p in options.paths))
-    run_key = f"{started:%Y-%m-%d}:{inputs}"
-    with recording(options.db, result.findings_doc, result.scores_doc, run_key=run_key,
+    with recording(options.db, result.findings_doc, result.scores_doc, run_key=_run_key(options, started),
                    suites_hash=config.digest) as rec:
         yield rec.history
+
+
+def _run_key(options: AuditOptions, started: dt.datetime) -> str:
+    """The history's key of a run: its date and its inputs (a rerun the same night replaces the run)."""
+    inputs = ",".join(sorted(str(p.resolve()) for p in options.paths))
+    return f"{started:%Y-%m-%d}:{inputs}"
 
 
 def _reuse(options: AuditOptions, config: Config, sources: pd.DataFrame,
@@ -562,7 +626,7 @@ def _write_formats(options: AuditOptions, config: Config, result: AuditResult, t
         from .render.sarif import write_sarif
         from .rules import rules_of
 
-        write_sarif(tmp, result.findings_doc, rules_of(config), Path.cwd())
+        write_sarif(tmp, result.findings_doc, rules_of(config), Path.cwd(), result.texts)
     if "junit" in options.formats:
         from .render.junit import write_junit
 

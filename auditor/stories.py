@@ -1,181 +1,219 @@
 """Story grouping by content, for `--stories auto`: a flat folder of articles -> one label per story.
 
-Each article becomes a set of features: named entities (capitalized words and runs of them, such as
-"Kestrel City" or "Oscar Eriksen"), content words of its title and lead, figures normalized to three
-significant digits ("$6.6 million" and "USD 6 600 000" agree) and day-month dates ("21 January").
-Features are weighted by inverse document frequency (figures and dates count 1.5x: they tell a story
-from a follow-up about the same people); features found in more than `max_df` articles are dropped.
+Grouping follows the event, not the wording. Each article becomes a bag of features: named entities
+(capitalized words in any Latin-script language, accents folded: "Marrakech", "Milei"), bare numbers
+at two significant digits in any notation ("2,946", "2.946" and "2946" agree; "$26.04 billion" and
+"26 milliards" agree), years, match scores ("3-3"), day-month dates, and the content words of the
+title and lead. Features are weighted by TF-IDF in the run (scikit-learn), times a weight per kind
+(`stories` in expectations/checks.yaml): names and figures cross languages, plain words do not.
 
-Blocking: an inverted index on the rare names and words yields the candidate pairs and their cosine
-similarity in one pass, so an article is only ever compared with articles sharing a rare feature; the
-cost is the sum of squared posting lengths (bounded by max_df x the number of features), near linear.
-Gray-zone pairs whose titles are near-identical (rapidfuzz token_sort_ratio) are lifted to the
-threshold. Groups are then merged by average linkage: two groups join only when their mean pairwise
-similarity (a pair that is no candidate counts as zero) reaches the threshold, so one stray link
-cannot chain two stories together.
+Candidate pairs come from the sparse product of the TF-IDF matrix restricted to features found in
+at most `max_df` articles (an inverted index in effect): an article is only compared with articles
+sharing a rare feature, so the cost is bounded by max_df x the number of features, near linear.
 
-Labels are `<prefix>/<smallest source id of the group>`: deterministic, and stable when unrelated
-articles are added. Skipped rows keep their story.
+Two events of one company or place stay apart by conflicts that cancel a pair: a headline money
+figure that the other article never mentions (and vice versa: two fines, two quarters' revenue),
+publication dates further apart than `window_days`, or different event years (publication year,
+else the year the lead mentions most). Groups are merged by average linkage, a conflicting pair
+counting `conflict_penalty`, so one stray link cannot chain two stories together.
+
+Labels are `<prefix>/<slug of the story's top shared term>` (a numeric suffix when two stories share
+it), deterministic; `story_terms` gives the terms that tied each story together. Skipped rows keep
+their story.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 import re
-from bisect import bisect_right
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from .extract.dates import extract_dates
 from .extract.figures import extract_figures
 from .text import default_vocabulary
 
-ENTITY_RUN = re.compile(r"[A-Z][\w’'&-]*[\w](?:[ \t]+(?:of[ \t]+|for[ \t]+|and[ \t]+|de[ \t]+)?[A-Z][\w’'&-]*[\w])*")
-WORD = re.compile(r"[a-z][a-z’'-]{3,}")
-CONNECTORS = ("of", "for", "and", "de")
-# Capitalized at the start of a sentence without being a name: stopwords, and these.
-OPENERS = frozenset(
-    "however meanwhile despite today yesterday officials critics analysts experts investors shares users residents "
-    "lawmakers supporters opponents one two three".split()
-)
-STARTS = frozenset({". ", "! ", "? ", "- ", "• ", "* ", "\" ", "” ", ": "})
-LEAD_CHARS = 400
-DEFAULT_THRESHOLD = 0.35
-MAX_DF = 50  # features in more articles than this (or 0.5% of them) are too common to tell stories apart
-GRAY_ZONE = 0.5  # pairs below threshold * GRAY_ZONE are dropped; above it they count in group averages
-TITLE_MATCH = 92  # rapidfuzz token_sort_ratio of two titles that makes them the same headline
-BACKGROUND = 50  # see _idf
-FACT_MARKS = "#@"  # feature prefixes of figures and dates
-FACT_WEIGHT = 1.5  # figures and dates: the facts that tell one story from a follow-up about the same people
+TOKEN = re.compile(r"[^\W\d_][\w’'-]*[^\W_]|[^\W\d_]")
+NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+SCORE = re.compile(r"(?<![\d.,])(\d{1,2}) ?[-–] ?(\d{1,2})(?![\d.,%])")
+YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20\d\d)(?![\d.,])")
+# Function words of the languages news comes in: capitalized at a sentence start, they name nothing.
+FOREIGN = frozenset("""
+le la les un une des du de et en au aux ce cette ces il elle ils elles on nous sur dans par pour avec selon lors apres
+mais plus son ses leur el los las una unos unas del al y por para con segun tras pero este esta estos estas su sus
+der die das den dem des ein eine einer eines und im am zum zur mit nach bei auf von vor fur ist sind lo gli della
+delle dei degli nel nella per dopo ma o os as um uma do da dos das no na nos nas em com pelo pela apos
+""".split())
+MAX_JOINED = 3  # groups one centroid merge may join: no chains across a big corpus
+SKELETON_CHARS = 3  # consonants of a name's skeleton: Morocco, Maroc, Marokko, Marruecos -> "mrk"
+KINDS = {"k": "namekey", "e": "entity", "n": "figure", "d": "date", "y": "year", "s": "score", "w": "word"}
 
 
-def _figures(text: str) -> Iterable[str]:
-    """Figures (auditor.extract) as three-significant-digit values: 6.6 million, 6,600,000 and 6 600 000 agree."""
-    for f in extract_figures(text):
-        if abs(f.value) >= 10:
-            yield f"#{f.value:.3g}"
+@dataclass(frozen=True)
+class StorySettings:
+    """Thresholds of story grouping (the `stories` section of expectations/checks.yaml)."""
+
+    threshold: float = 0.18  # mean TF-IDF cosine two groups need to merge
+    max_df: int = 50  # features in more articles than this (or max_df_share of them) do not block
+    max_df_share: float = 0.005
+    lead_chars: int = 400  # the lead: words of the title and these first characters count
+    window_days: int = 7  # articles published further apart than this are different events
+    language_free: float = 0.8  # cosine over names, figures and dates alone counts this much (other languages)
+    group_threshold: float = 1.0  # (1.0: off) centroid cosine (names, figures, dates) two groups need to join afterwards
+    group_min_size: int = 2  # ... each of at least this many articles
+    conflict_penalty: float = -1.0  # a conflicting pair's similarity in group averages
+    top_terms: int = 8  # terms reported per story
+    weights: Mapping[str, float] = field(default_factory=lambda: {
+        "namekey": 0.5, "entity": 1.0, "figure": 1.5, "date": 1.5, "year": 1.0, "score": 1.0, "word": 0.5})
+
+    @classmethod
+    def from_config(cls, section: Mapping[str, Any] | None) -> StorySettings:
+        """Settings from a checks.yaml `stories` mapping; missing keys keep their defaults."""
+        section = dict(section or {})
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in section.items() if k in known}
+        if "weights" in values:
+            values["weights"] = {**cls().weights, **values["weights"]}
+        return cls(**values)
 
 
-def _dates(text: str) -> Iterable[str]:
-    """Day-and-month mentions (auditor.extract: "21 January", "Jan. 21, 2025"), year left out: outlets differ."""
-    for d in extract_dates(text):
-        if d.month and d.day:
-            yield f"@{d.month}-{d.day}"
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lower case without accents: "Marrakech" and "MARRAKECH", "Népal" and "Nepal" agree."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).lower()
 
 
-def _entities(text: str) -> Iterable[str]:
-    """Capitalized words and multi-word names, lower-cased (a run yields its words and the whole run).
+def skeleton(word: str) -> str:
+    """Consonant skeleton of a name across spellings: Morocco, Maroc, Marokko -> "mrk"."""
+    w = re.sub(r"ck|qu|[cqkg]", "k", word)
+    w = re.sub(r"[aeiouyhw’'-]", "", w)
+    w = re.sub(r"(.)\1+", r"\1", w)
+    return w[:SKELETON_CHARS]
 
-    A run's first word is dropped when it only wears a capital for starting a sentence ("The",
-    "Critics"): a common starter, or a word the article also writes in lower case.
-    """
-    lower = None
-    for m in ENTITY_RUN.finditer(text):
-        words = m.group().lower().split()
-        if m.start() == 0 or text[m.start() - 1] in "\n\"“(" or text[max(0, m.start() - 2):m.start()] in STARTS:
-            if lower is None:
-                lower = set(WORD.findall(text))
-            while words and (words[0] in _starters() or words[0] in lower):
-                words = words[1:]
-                while words and words[0] in CONNECTORS:
-                    words = words[1:]
-        yield from (w for w in words if w not in CONNECTORS)
-        if len(words) > 1:
-            yield " ".join(words)
+
+def number_key(digits: str) -> str | None:
+    """Two significant digits of a written number, whatever its separators: 2,946 / 2.946 / 2946 -> "29"."""
+    d = re.sub(r"\D", "", digits).lstrip("0").rstrip("0")
+    if len(d) <= 2:
+        return d or None
+    return str(round(int(d[:3]) / 10)).rstrip("0")
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    """Words of no use to tell stories apart: stopwords and unit words ("years", "dollars")."""
     vocab = default_vocabulary()
-    return vocab.stopwords | vocab.unit_words()
+    return frozenset(vocab.stopwords | vocab.unit_words()) | FOREIGN
 
 
-@lru_cache(maxsize=1)
-def _starters() -> frozenset[str]:
-    return default_vocabulary().stopwords | OPENERS
-
-
-def _lead(text: str, title: str | None) -> str:
-    return f"{title or ''} {text[:LEAD_CHARS]}"
-
-
-def features(text: str, title: str | None = None) -> set[str]:
-    """The features of one article: entities and figures of the whole text, words of title and lead."""
-    feats = {f"e:{e}" for e in _entities(text)} | set(_figures(text)) | set(_dates(text))
+def _entities(text: str) -> Iterable[str]:
+    """Capitalized words that are names: not function words, not written in lower case elsewhere."""
     stop = _stopwords()
-    feats |= {f"w:{w}" for w in WORD.findall(_lead(text, title).lower()) if w not in stop}
-    return feats
+    lower = {fold(w) for w in TOKEN.findall(text) if w[0].islower()}
+    for w in TOKEN.findall(text):
+        if w[0].isupper():
+            f = fold(w)
+            f = re.sub(r"[’']s$", "", f)
+            if len(f) >= 3 and f not in stop and (w.isupper() or f not in lower):
+                yield "e:" + f
+                yield "k:" + skeleton(f)
 
 
-def _idf(feature: str, df: int, n: int) -> float:
-    """Inverse document frequency; names, figures and dates count as rare in a background of at least
-    BACKGROUND articles, so that a handful of articles can still be grouped (two articles sharing a
-    name and a figure are one story), while plain words need a real corpus to tell them apart."""
-    if feature[0] == "w":
-        return math.log(n / df)
-    return math.log(max(n, BACKGROUND) / df) * (FACT_WEIGHT if feature[0] in FACT_MARKS else 1.0)
+def _facts(text: str) -> Iterable[str]:
+    """Years, match scores, bare numbers (>= 2 significant digits) and day-month dates."""
+    yield from ("y:" + y for y in YEAR.findall(text))
+    yield from (f"s:{a}-{b}" for a, b in SCORE.findall(text))
+    for m in NUMBER.finditer(text):
+        key = None if YEAR.fullmatch(m.group()) else number_key(m.group())
+        if key and len(key) >= 2:
+            yield "n:" + key
+    yield from (f"d:{d.month}-{d.day}" for d in extract_dates(text) if d.month and d.day)
 
 
-def _weights(docs: list[set[str]], max_df: int) -> list[dict[str, float]]:
-    """IDF weights of each document's informative features, L2-normalized (df 2..max_df only)."""
-    df = Counter(f for d in docs for f in d)
-    n = len(docs)
-    out = []
-    for d in docs:
-        w = {f: _idf(f, df[f], n) for f in d if 2 <= df[f] <= max_df}
-        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        out.append({f: x / norm for f, x in w.items()})
-    return out
+def features(text: str, title: str | None = None, lead_chars: int = StorySettings.lead_chars) -> list[str]:
+    """The features of one article (with repeats: term frequency counts, sublinearly)."""
+    full = f"{title or ''}\n{text}"
+    stop = _stopwords()
+    lead = [fold(w) for w in TOKEN.findall(f"{title or ''} {text[:lead_chars]}")]
+    return [*_entities(full), *_facts(full), *("w:" + w for w in lead if len(w) >= 4 and w not in stop)]
 
 
-def candidate_similarities(weights: list[dict[str, float]], floor: float = 0.0) -> dict[tuple[int, int], float]:
-    """Cosine similarity (>= floor) of every pair sharing a rare name or word, through an inverted index.
+def lead_money(text: str, title: str | None, lead_chars: int = 300) -> frozenset[str]:
+    """Money figures of the title and lead (the fine, the revenue, the price) at two significant digits."""
+    return frozenset(f"{f.value:.2g}" for f in extract_figures(f"{title or ''}\n{text[:lead_chars]}")
+                     if f.kind == "money" and f.value >= 1e5)
 
-    Document at a time, so only the kept pairs are ever stored. Figures and dates are too common in a
-    big corpus to block on ("21 January" recurs every year): they only add to pairs found otherwise.
+
+def event_year(text: str, title: str | None, published: dt.date | None, lead_chars: int) -> int | None:
+    """Publication year, else the year the title and lead mention most (the latest on a tie)."""
+    if published:
+        return published.year
+    years = Counter(int(y) for y in YEAR.findall(f"{title or ''} {text[:lead_chars]}"))
+    if not years:
+        return None
+    top = max(years.values())
+    return max(y for y, c in years.items() if c == top)
+
+
+@dataclass
+class Grouping:
+    """Group ids per article, and per group the terms its members share, strongest first."""
+
+    groups: list[int]
+    terms: dict[int, list[str]]
+
+
+def _matrix(docs: list[list[str]], settings: StorySettings) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Row-normalized TF-IDF matrix (kind weights applied) and its feature names."""
+    common = 1.0 if len(docs) < 5 else 0.5  # a feature in most articles of a run tells none apart
+    vec = TfidfVectorizer(analyzer=lambda d: d, lowercase=False, min_df=2, max_df=common, sublinear_tf=True, norm=None)
+    try:
+        x = vec.fit_transform(docs)
+    except ValueError:  # no feature shared by two articles
+        return sp.csr_matrix((len(docs), 0)), np.array([], dtype=object)
+    names = vec.get_feature_names_out()
+    scale = np.array([settings.weights.get(KINDS[t[0]], 1.0) for t in names])
+    return normalize(x @ sp.diags(scale)).tocsr(), names
+
+
+def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float) -> dict[tuple[int, int], float]:
+    """Cosine (>= floor) of the pairs sharing a feature found in at most max_df articles.
+
+    The pairs come from a sparse product over the rare features (an inverted index in effect: only
+    pairs sharing a rare feature are ever formed); their cosine is then taken over all features.
     """
-    postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-    facts: list[dict[str, float]] = []
-    for i, w in enumerate(weights):
-        facts.append({f: x for f, x in w.items() if f[0] in FACT_MARKS})
-        for f, x in w.items():
-            if f[0] not in FACT_MARKS:
-                ids, xs = postings[f]
-                ids.append(i)
-                xs.append(x)
-    sims: dict[tuple[int, int], float] = {}
-    for i, w in enumerate(weights):
-        acc: dict[int, float] = defaultdict(float)
-        for f, x in w.items():
-            if f[0] not in FACT_MARKS:
-                ids, xs = postings[f]
-                for k in range(bisect_right(ids, i), len(ids)):
-                    acc[ids[k]] += x * xs[k]
-        for j, dot in acc.items():
-            fi, fj = (facts[i], facts[j]) if len(facts[i]) <= len(facts[j]) else (facts[j], facts[i])
-            dot += sum(x * fj[f] for f, x in fi.items() if f in fj)
-            if dot >= floor:
-                sims[(i, j)] = dot
-    return sims
+    df = np.diff(x.tocsc().indptr)
+    block = x[:, np.flatnonzero(df <= max_df)].tocsr()
+    pairs = sp.triu(block @ block.T, k=1).tocoo()
+    if not pairs.nnz:
+        return {}
+    full = np.asarray(x[pairs.row].multiply(x[pairs.col]).sum(axis=1)).ravel()
+    keep = full >= floor
+    return {(int(i), int(j)): float(v) for i, j, v in zip(pairs.row[keep], pairs.col[keep], full[keep], strict=True)}
 
 
-def _refine(sims: dict[tuple[int, int], float], titles: list[str], threshold: float) -> dict[tuple[int, int], float]:
-    """Gray-zone pairs (some shared rare features) with near-identical titles (rapidfuzz) reach the threshold."""
-    out = {}
-    for (i, j), s in sims.items():
-        if threshold * GRAY_ZONE <= s < threshold and titles[i] and titles[j] \
-                and fuzz.token_sort_ratio(titles[i], titles[j], score_cutoff=TITLE_MATCH):
-            s = threshold
-        if s >= threshold * GRAY_ZONE:
-            out[(i, j)] = s
-    return out
+def _conflicts(sims: dict[tuple[int, int], float], meta: list[tuple], settings: StorySettings) -> int:
+    """Set conflicting pairs to the penalty: headline money, publication window, event year. Returns their count."""
+    count = 0
+    for (i, j) in sims:
+        (mi, pi, yi), (mj, pj, yj) = meta[i], meta[j]
+        money = mi and mj and not mi & mj
+        window = pi and pj and abs((pi - pj).days) > settings.window_days
+        if money or window or (yi and yj and yi != yj):
+            sims[(i, j)] = settings.conflict_penalty
+            count += 1
+    return count
 
 
 def average_linkage(n: int, sims: dict[tuple[int, int], float], threshold: float) -> list[int]:
@@ -219,34 +257,125 @@ def _merge(a: int, b: int, members: dict[int, list[int]], links: dict[int, dict[
             heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
 
 
-def group_texts(texts: list[str], titles: list[str | None] | None = None, threshold: float = DEFAULT_THRESHOLD,
-                max_df: int | None = None) -> list[int]:
-    """A group id per text (ids are arbitrary; see assign_stories for stable labels)."""
+
+def group_texts(texts: list[str], titles: list[str | None] | None = None,
+                published: list[dt.date | None] | None = None, settings: StorySettings | None = None) -> Grouping:
+    """Group ids per text (ids are arbitrary; see assign_stories for stable labels) and each group's terms."""
+    settings = settings or StorySettings()
     titles = titles or [None] * len(texts)
-    docs = [features(t, h) for t, h in zip(texts, titles, strict=True)]
-    max_df = max_df or max(MAX_DF, len(texts) // 200)
-    sims = candidate_similarities(_weights(docs, max_df), threshold * GRAY_ZONE)
-    heads = [(h or t[:120]).lower() for t, h in zip(texts, titles, strict=True)]
-    return average_linkage(len(texts), _refine(sims, heads, threshold), threshold)
+    published = published or [None] * len(texts)
+    docs = [features(t, h, settings.lead_chars) for t, h in zip(texts, titles, strict=True)]
+    x, names = _matrix(docs, settings)
+    max_df = max(settings.max_df, int(len(texts) * settings.max_df_share))
+    sims = candidate_similarities(x, max_df, settings.threshold / 2)
+    free = _matrix([[f for f in d if f[0] != "w"] for d in docs], settings)[0]  # without plain words
+    for pair, v in candidate_similarities(free, max_df, settings.threshold / 2).items():
+        sims[pair] = max(sims.get(pair, 0.0), v * settings.language_free)
+    meta = [(lead_money(t, h), p, event_year(t, h, p, settings.lead_chars))
+            for t, h, p in zip(texts, titles, published, strict=True)]
+    _conflicts(sims, meta, settings)
+    groups = average_linkage(len(texts), sims, settings.threshold)
+    groups = merge_groups(groups, free, sims, settings.group_threshold, settings.group_min_size)
+    return Grouping(groups, _shared_terms(x, names, groups, settings.top_terms))
 
 
-def assign_stories(sources: pd.DataFrame, prefix: str = "auto", threshold: float = DEFAULT_THRESHOLD) -> pd.Series:
-    """A story label per row of the `sources` frame: `<prefix>/<first source id of the group>`.
+def merge_groups(groups: list[int], x: sp.csr_matrix, sims: dict[tuple[int, int], float], threshold: float,
+                 min_size: int = 2) -> list[int]:
+    """Join groups of at least min_size articles whose centroids (summed TF-IDF rows) reach the threshold.
+
+    Articles of one event in two languages share few words but the same names, figures and dates: their
+    groups' centroids meet even when their pairs do not. Groups with a conflicting pair never join.
+    """
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        members[g].append(i)
+    big = [g for g, rows in members.items() if len(rows) >= min_size]
+    if len(big) < 2:
+        return groups
+    ind = sp.csr_matrix((np.ones(sum(len(members[g]) for g in big)),
+                         (np.repeat(np.arange(len(big)), [len(members[g]) for g in big]),
+                          np.concatenate([members[g] for g in big]))), shape=(len(big), x.shape[0]))
+    cent = normalize(ind @ x)
+    prod = sp.triu(cent @ cent.T, k=1).tocoo()
+    bad: dict[int, set[int]] = defaultdict(set)
+    for (i, j), v in sims.items():
+        if v < 0:
+            bad[groups[i]].add(groups[j])
+            bad[groups[j]].add(groups[i])
+    root = {g: g for g in big}
+    parts = {g: {g} for g in big}
+    for k in np.argsort(-prod.data, kind="stable"):
+        if prod.data[k] < threshold:
+            break
+        a, b = root[big[prod.row[k]]], root[big[prod.col[k]]]
+        if a == b or len(parts[b]) > 1 or len(parts[a]) >= MAX_JOINED or any(bad[p] & parts[b] for p in parts[a]):
+            continue
+        for g in parts[b]:
+            root[g] = a
+        parts[a] |= parts.pop(b)
+    return [root.get(g, g) for g in groups]
+
+
+def _shared_terms(x: sp.csr_matrix, names: np.ndarray, groups: list[int], top: int) -> dict[int, list[str]]:
+    """Per group, its features with the largest summed weight, among those two members share (any for one)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        members[g].append(i)
+    out = {}
+    for g, rows in members.items():
+        sub = x[rows]
+        weight = np.asarray(sub.sum(axis=0)).ravel()
+        if len(rows) > 1:
+            weight = np.where(np.diff(sub.tocsc().indptr) >= 2, weight, 0.0)
+        order = [k for k in np.argsort(-weight, kind="stable")[:top] if weight[k] > 0]
+        out[g] = [str(names[k]) for k in order]
+    return out
+
+
+def term_label(term: str) -> str:
+    """A feature as a reviewer reads it: "e:nvidia" -> "nvidia", "n:26" -> "26", "d:5-22" -> "5-22"."""
+    return term[2:]
+
+
+def _slug(terms: list[str]) -> str:
+    """The story's strongest name (else any term) as a slug."""
+    names = [t for t in terms if t[0] == "e"] or terms
+    return re.sub(r"[^a-z0-9]+", "-", fold(term_label(names[0]))).strip("-") if names else "story"
+
+
+def _dates(values: Iterable) -> list[dt.date | None]:
+    parsed = pd.to_datetime(pd.Series(list(values), dtype=object), errors="coerce", utc=True)
+    return [None if pd.isna(v) else v.date() for v in parsed]
+
+
+def assign_stories(sources: pd.DataFrame, prefix: str = "auto", settings: StorySettings | None = None,
+                   terms: dict[str, list[str]] | None = None) -> pd.Series:
+    """A story label per row of the `sources` frame: `<prefix>/<slug of its top shared term>`.
 
     Only audited rows are grouped; skipped rows keep their `story`. The result is index-aligned.
+    When `terms` is given, it receives each label's shared terms (for findings.json and the report).
     """
     labels = sources["story"].copy()
     audited = sources[sources["status"] == "audited"]
     audited = audited.iloc[np.argsort(audited["source"].astype(str).to_numpy(), kind="stable")]
     if audited.empty:
         return labels
-    titles = [t if isinstance(t, str) else None for t in audited["title"]]
-    groups = group_texts(audited["text"].astype(str).tolist(), titles, threshold)
+    titles = [t if isinstance(t, str) else None for t in audited.get("title", [None] * len(audited))]
+    published = _dates(audited["published"]) if "published" in audited else None
+    grouping = group_texts(audited["text"].astype(str).tolist(), titles, published, settings)
     ids = audited["source"].astype(str).tolist()
     first: dict[int, str] = {}
-    for g, sid in zip(groups, ids, strict=True):
+    for g, sid in zip(grouping.groups, ids, strict=True):
         first[g] = min(first.get(g, sid), sid)
-    labels.loc[audited.index] = [f"{prefix}/{first[g]}" for g in groups]
+    names: dict[int, str] = {}
+    taken: Counter[str] = Counter()
+    for g in sorted(first, key=first.get):
+        slug = _slug(grouping.terms[g])
+        taken[slug] += 1
+        names[g] = f"{prefix}/{slug}" + (f"-{taken[slug]}" if taken[slug] > 1 else "")
+    labels.loc[audited.index] = [names[g] for g in grouping.groups]
+    if terms is not None:
+        terms.update({names[g]: [term_label(t) for t in grouping.terms[g]] for g in names})
     return labels
 
 

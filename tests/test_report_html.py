@@ -143,7 +143,12 @@ def test_embedded_json_is_safe_and_complete(page: str, docs: tuple) -> None:
     assert not set("<>&") & set(block)
     assert "\\u003cscript\\u003e" in block
     data = json.loads(block)
+    order = data.pop("order")
+    assert data.pop("since") == ""
     assert data == json.loads(json.dumps(build_data(docs[0], docs[1], docs[2])))
+    assert order["story"] == [0, 1]  # linkedin-lawsuit (weakest 38.5) before storm (55.0)
+    ids = [s["id"] for s in data["sources"]]
+    assert sorted(ids, key=lambda i: order["source"][ids.index(i)])[:3] == ["001_f3a0", "003_f472", "002_5a82"]
     hostile = data["sources"][[s["id"] for s in data["sources"]].index(rf.HOSTILE_ID)]
     assert hostile["url"] == "javascript:alert(1)"
     assert data["texts"][data["sources"].index(hostile)] == rf.HOSTILE_TEXT
@@ -349,3 +354,13 @@ def test_seed_report_shows_the_run_suites_of_findings_json(seed_run) -> None:
             head = [s["suite"], s["frame"], str(s["candidates"])] if i == 0 else []
             expected.append([*head, e["check"], e["severity"], str(e["failed"])])
     assert rows == expected and len(rows) >= len(suites) > 0
+
+
+def test_auto_stories_are_listed_with_their_shared_terms(docs: tuple) -> None:
+    findings, *rest = docs
+    run = {**findings.get("run", {}), "stories": [{"story": "auto/kestrel", "sources": ["a", "b"],
+                                                   "terms": ["kestrel", "4.2e+06", "3-3"]}]}
+    html = render_report({**findings, "run": run}, *rest)
+    section = html[html.index('id="auto-stories"'):]
+    assert "auto/kestrel" in section and "kestrel, 4.2e+06, 3-3" in section
+    assert 'id="auto-stories"' not in render_report(*docs)
