@@ -27,6 +27,10 @@ TEMPLATES = pathlib.Path(__file__).with_name("templates")
 SEVERITIES = ("error", "warning", "info")
 CARDS_OPEN = 12
 """Cards shown per story before the rest fold into a "show all" block."""
+STORIES_OPEN = 3
+"""Story sections open on load (weakest first); the rest are collapsed."""
+FIXED_MAX = 1000
+"""Most fixed (absent) findings listed in the page; findings.json has them all."""
 CONTEXT_SIDE = 600
 """Most characters of context shown on each side of a flagged span."""
 NEIGHBOUR_MAX = 200
@@ -294,6 +298,7 @@ def _finding_record(
         **_locate(text_of(src), finding),
         "msg": _str(finding.get("message")),
         "sup": bool(finding.get("suppressed")),
+        "st": _str(finding.get("baseline_state")),
         "rel": [],
     }
     marks = [(src, *record["span"], number)] if record["span"] else []
@@ -367,17 +372,53 @@ def _components(entry: dict) -> list[dict[str, Any]]:
     return rows
 
 
-def _cards(data: dict[str, Any], scores_doc: dict) -> list[dict[str, Any]]:
-    """One card per audited or scored source, with counts by severity and kind."""
+def previous_label(run: dict) -> str:
+    """When the compared run was made (``run.previous`` as a string or its started/date), or ''."""
+    previous = run.get("previous")
+    if isinstance(previous, dict):
+        previous = previous.get("started") or previous.get("date") or previous.get("run")
+    text = _str(previous)
+    if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text):
+        return text[:16].replace("T", " ")
+    return text
+
+
+def absent_rows(run: dict) -> list[dict[str, Any]]:
+    """``run.absent`` (findings of the previous run that are gone) as rows, worst first."""
+    rows = []
+    for entry in run.get("absent") or []:
+        entry = {"id": entry} if isinstance(entry, str) else entry
+        if isinstance(entry, dict):
+            rows.append(
+                {
+                    "id": _str(entry.get("id")),
+                    "kind": _str(entry.get("kind")) or "unknown",
+                    "check": _str(entry.get("check")),
+                    "sev": _str(entry.get("severity")),
+                    "source": _str(entry.get("source")),
+                    "story": _str(entry.get("story")),
+                    "msg": _str(entry.get("message")),
+                    "ev": _str(entry.get("evidence")),
+                }
+            )
+    rows.sort(key=lambda r: (severity_rank(r["sev"]), r["story"], r["source"], r["kind"], r["id"]))
+    return rows
+
+
+def _cards(data: dict[str, Any], scores_doc: dict, fixed: Counter[str] | None = None) -> list[dict[str, Any]]:
+    """One card per audited or scored source, with counts by severity and kind, new and fixed findings."""
     score_entries = {_str(e.get("source")): e for e in scores_doc.get("sources") or [] if isinstance(e, dict)}
+    fixed = fixed or Counter()
     sev: dict[int, Counter[str]] = {}
     kinds: dict[int, Counter[str]] = {}
     first_msg: dict[int, str] = {}
     suppressed: Counter[int] = Counter()
+    new: Counter[int] = Counter()
     for f in sorted(data["findings"], key=lambda f: f["rank"]):
         if f["sup"]:
             suppressed[f["src"]] += 1
             continue
+        new[f["src"]] += f["st"] == "new"
         sev.setdefault(f["src"], Counter())[f["sev"]] += 1
         kinds.setdefault(f["src"], Counter())[f["kind"]] += 1
         first_msg.setdefault(f["src"], f["msg"])
@@ -385,11 +426,16 @@ def _cards(data: dict[str, Any], scores_doc: dict) -> list[dict[str, Any]]:
     for index, meta in enumerate(data["sources"]):
         if meta.get("status") == "skipped" and meta["id"] not in score_entries:
             continue
+        entry = score_entries.get(meta["id"], {})
         cards.append(
             {
                 **meta,
                 "index": index,
-                "components": _components(score_entries.get(meta["id"], {})),
+                "components": _components(entry),
+                "previous": _num(entry.get("previous_score")),
+                "delta": _delta(entry, meta.get("score")),
+                "new": new[index],
+                "fixed": fixed[meta["id"]],
                 "sev": sev.get(index, Counter()),
                 "kinds": (kinds.get(index) or Counter()).most_common(),
                 "top_message": first_msg.get(index, ""),
@@ -398,6 +444,15 @@ def _cards(data: dict[str, Any], scores_doc: dict) -> list[dict[str, Any]]:
             }
         )
     return cards
+
+
+def _delta(entry: dict, score: Any) -> float | None:
+    """``score_delta`` of a scores.json entry, else score minus ``previous_score``, else None."""
+    delta = _num(entry.get("score_delta"))
+    previous, now = _num(entry.get("previous_score")), _num(score)
+    if delta is None and previous is not None and now is not None:
+        delta = now - previous
+    return round(delta, 1) if delta is not None else None
 
 
 def _card_order(card: dict[str, Any]) -> tuple:
@@ -435,6 +490,9 @@ def _stories(data: dict[str, Any], cards: list[dict[str, Any]]) -> list[dict[str
                 "mean": sum(scored) / len(scored) if scored else None,
                 "errors": sum(c["sev"]["error"] for c in own),
                 "warnings": sum(c["sev"]["warning"] for c in own),
+                "findings": sum(sum(c["sev"].values()) for c in own),
+                "new": sum(c["new"] for c in own),
+                "fixed": sum(c["fixed"] for c in own),
             }
         )
     stories.sort(key=lambda s: (s["min"] is None, s["min"] or 0.0, s["name"]))
@@ -458,6 +516,7 @@ def _summary(data: dict[str, Any], cards: list[dict[str, Any]]) -> dict[str, Any
         "findings": sum(active.values()),
         "sev": active,
         "suppressed": sum(1 for f in data["findings"] if f["sup"]),
+        "new": sum(1 for f in data["findings"] if f["st"] == "new" and not f["sup"]),
     }
 
 
@@ -515,6 +574,30 @@ def _asset(name: str) -> Any:
     return markupsafe.Markup((TEMPLATES / name).read_text(encoding="utf-8"))
 
 
+def _order(data: dict[str, Any], stories: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """The overview's order for the page's JS: story rank (weakest first) and source rank within it."""
+    story_rank = [len(stories)] * len(data["stories"])
+    source_rank = [len(data["sources"])] * len(data["sources"])
+    position = 0
+    for rank, story in enumerate(stories):
+        story_rank[story["index"]] = rank
+        for card in story["cards"]:
+            source_rank[card["index"]] = position
+            position += 1
+    return {"story": story_rank, "source": source_rank}
+
+
+def _changes(run: dict, data: dict[str, Any], absent: list[dict[str, Any]]) -> dict[str, Any]:
+    """What changed since the compared run: its date, whether there is one, and the fixed findings."""
+    compared = bool(absent) or "previous" in run or "absent" in run or any(f["st"] for f in data["findings"])
+    return {
+        "compared": compared,
+        "since": previous_label(run),
+        "fixed": absent[:FIXED_MAX],
+        "fixed_total": len(absent),
+    }
+
+
 def render_report(
     findings_doc: dict, scores_doc: dict, texts: dict[str, str], history: list[dict] | None = None
 ) -> str:
@@ -524,13 +607,19 @@ def render_report(
     findings_doc, scores_doc, texts = findings_doc or {}, scores_doc or {}, texts or {}
     data = build_data(findings_doc, scores_doc, texts)
     run = findings_doc.get("run") if isinstance(findings_doc.get("run"), dict) else {}
+    absent = absent_rows(run)
     script = _asset("report.js")
-    cards = _cards(data, scores_doc)
+    cards = _cards(data, scores_doc, Counter(row["source"] for row in absent))
+    stories = _stories(data, cards)
+    data["order"] = _order(data, stories)
+    changes = _changes(run, data, absent)
+    data["since"] = changes["since"]
     page = {
         "run": run,
         "suites": suite_rows(run),
         "summary": _summary(data, cards),
-        "stories": _stories(data, cards),
+        "stories": stories,
+        "changes": changes,
         "skipped": [s for s in data["sources"] if s.get("status") == "skipped"],
         "story_names": data["stories"],
         "charts": {
@@ -543,6 +632,7 @@ def render_report(
         "js": script,
         "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
         "cards_open": CARDS_OPEN,
+        "stories_open": STORIES_OPEN,
     }
     return _environment().get_template("report.html.j2").render(**page)
 

@@ -1,19 +1,31 @@
-/* Report interactivity: findings filters/pagination and the lazy source view.
-   Every piece of report data reaches the DOM through textContent / text nodes,
-   never through innerHTML. */
+/* Report interactivity: findings filters (kept in the URL), pagination, permalinks by finding id,
+   ticking findings into a baseline file, CSV export and the lazy source view (a modal dialog).
+   Every piece of report data reaches the DOM through textContent / text nodes, never through innerHTML. */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("report-data").textContent);
   var PAGE = 100;
   var SEV_CLASS = ["sev-error", "sev-warning", "sev-info", "sev-other"];
-  var FILTERS = ["story", "source", "kind", "sev"];
+  var FILTERS = ["story", "source", "kind", "sev", "change"];
+  var DEFAULT_SORT = "overview";
   var findings = DATA.findings;
   var sources = DATA.sources;
+  var order = DATA.order || { story: [], source: [] };
   var form = document.getElementById("filters");
-  var state = { story: "", source: "", kind: "", sev: "", q: "", sort: "severity" };
+  var state = { story: "", source: "", kind: "", sev: "", change: "", q: "", sort: DEFAULT_SORT };
   var starts = {};
+  var sourceByName = {};
+  var findingById = {};
+  var ticked = {};
 
-  findings.forEach(function (f, i) { f.i = i; f.srcName = sources[f.src].id; });
+  sources.forEach(function (s, i) { if (!(s.id in sourceByName)) { sourceByName[s.id] = i; } });
+  findings.forEach(function (f, i) {
+    f.i = i;
+    f.srcName = sources[f.src].id;
+    f.storyName = DATA.stories[f.story];
+    f.real = f.id.charAt(0) !== "#";  /* "#n": the finding had no id; it cannot be accepted or linked */
+    if (f.real && !(f.id in findingById)) { findingById[f.id] = i; }
+  });
 
   /* ---------- DOM helpers ---------- */
   function el(tag, attrs) {
@@ -95,30 +107,63 @@
   }
 
   /* ---------- findings list ---------- */
-  function sourceLink(src, finding, label) {
+  function sourceHref(src, fi) {
+    return "#source-" + encodeURIComponent(sources[src].id) +
+      (fi === null || !findings[fi].real ? "" : ":" + encodeURIComponent(findings[fi].id));
+  }
+  function sourceLink(src, fi, label) {
     if (DATA.texts[src] === null) { return el("span", { class: "src", text: label }); }
-    return el("a", { class: "src", href: "#source-" + src + (finding === null ? "" : ":" + finding), text: label });
+    return el("a", { class: "src", href: sourceHref(src, fi), text: label });
+  }
+
+  function tickBox(f) {
+    if (!f.real) { return null; }
+    var box = el("input", { type: "checkbox", class: "tick", "data-id": f.id, "aria-label": "Accept finding " + f.id });
+    box.checked = !!ticked[f.id];
+    return box;
   }
 
   function findingRow(f) {
     var cls = sevClass(f);
     var head = el("div", { class: "f-head" },
+      tickBox(f),
       el("span", { class: "sev " + cls, text: f.sev }),
+      f.st === "new" ? el("span", { class: "new-badge", text: "new" }) : null,
       el("span", { class: "kind", text: f.kind + (f.sub ? " · " + f.sub : "") }),
       sourceLink(f.src, f.i, f.srcName),
       el("span", { class: "line", text: lineLabel(f.line, f.end) }),
       f.check ? el("code", { class: "check", text: f.check }) : null,
-      DATA.stories.length > 1 ? el("span", { class: "f-story", text: "story: " + DATA.stories[f.story] }) : null);
+      DATA.stories.length > 1 ? el("span", { class: "f-story", text: "story: " + f.storyName }) : null,
+      f.real ? el("a", { class: "fid", href: "#finding-" + encodeURIComponent(f.id), title: "permalink to this finding",
+        text: "#" + f.id }) : null);
     var body;
     if (f.rel.length) {
       body = el("div", { class: "side" }, sideColumn("flagged", f.src, f.i, f, cls));
-      f.rel.slice(0, 5).forEach(function (r) { body.append(sideColumn(r.src === f.src ? "same source" : "other source", r.src, f.i, r, "rel")); });
-      if (f.rel.length > 5) { body.append(el("div", { class: "muted", text: "+" + (f.rel.length - 5) + " more related locations" })); }
+      f.rel.slice(0, 5).forEach(function (r) { body.append(relColumn(f, r)); });
+      if (f.rel.length > 5) { body = el("div", {}, body, moreRelated(f)); }
     } else {
       body = snippet(f.src, f.span, f.ctx, f.ev, cls);
     }
-    return el("article", { class: "finding " + cls + (f.sup ? " is-sup" : ""), "data-kind": f.kind, "data-finding": f.i },
-      head, el("p", { class: "msg", text: f.msg }), body);
+    var row = el("article", { class: "finding " + cls + (f.sup ? " is-sup" : ""), "data-kind": f.kind,
+      "data-finding": f.i, "data-id": f.id, tabindex: "-1" }, head, el("p", { class: "msg", text: f.msg }), body);
+    if (f.real && findingById[f.id] === f.i) { row.id = "finding-" + f.id; }
+    return row;
+  }
+
+  function relColumn(f, r) {
+    return sideColumn(r.src === f.src ? "same source" : "other source", r.src, f.i, r, "rel");
+  }
+
+  /* The related locations past the first five, built when the reader opens them. */
+  function moreRelated(f) {
+    var rest = f.rel.slice(5);
+    var box = el("div", { class: "side" });
+    var more = el("details", { class: "more-rel" },
+      el("summary", { text: "Show " + rest.length + " more related location" + (rest.length === 1 ? "" : "s") }), box);
+    more.addEventListener("toggle", function () {
+      if (more.open && !box.firstChild) { rest.forEach(function (r) { box.append(relColumn(f, r)); }); }
+    });
+    return more;
   }
 
   function sideColumn(role, src, fi, loc, cls) {
@@ -128,19 +173,27 @@
   }
 
   function matches(f, skip) {
-    if (skip !== "story" && state.story !== "" && f.story !== +state.story) { return false; }
-    if (skip !== "source" && state.source !== "" && f.src !== +state.source) { return false; }
+    if (skip !== "story" && state.story !== "" && f.storyName !== state.story) { return false; }
+    if (skip !== "source" && state.source !== "" && f.srcName !== state.source) { return false; }
     if (skip !== "kind" && state.kind !== "" && f.kind !== state.kind) { return false; }
     if (skip !== "sev" && state.sev !== "" && f.sev !== state.sev) { return false; }
+    if (skip !== "change" && state.change !== "" && f.st !== state.change) { return false; }
     if (state.q) {
-      if (f.hay === undefined) { f.hay = (f.msg + "\n" + f.ev + "\n" + f.check + "\n" + f.srcName + "\n" + f.kind).toLowerCase(); }
+      if (f.hay === undefined) {
+        f.hay = (f.msg + "\n" + f.ev + "\n" + f.check + "\n" + f.srcName + "\n" + f.kind + "\n" + f.id).toLowerCase();
+      }
       if (f.hay.indexOf(state.q) === -1) { return false; }
     }
     return true;
   }
 
   function cmp(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+  function rankOf(list, index) { var r = list[index]; return r === undefined ? 1e9 : r; }
   var SORTS = {
+    overview: function (a, b) {
+      return rankOf(order.story, a.story) - rankOf(order.story, b.story) || a.rank - b.rank ||
+        rankOf(order.source, a.src) - rankOf(order.source, b.src) || (a.line || 0) - (b.line || 0) || a.i - b.i;
+    },
     severity: function (a, b) { return a.rank - b.rank || cmp(a.srcName, b.srcName) || (a.line || 0) - (b.line || 0) || a.i - b.i; },
     source: function (a, b) { return cmp(a.srcName, b.srcName) || (a.line || 0) - (b.line || 0) || a.rank - b.rank || a.i - b.i; },
     kind: function (a, b) { return cmp(a.kind, b.kind) || a.rank - b.rank || cmp(a.srcName, b.srcName) || a.i - b.i; },
@@ -157,7 +210,7 @@
     this.shown = [];
   }
   FindingList.prototype.update = function (resetPage) {
-    this.shown = this.items.filter(function (f) { return matches(f, null); }).sort(SORTS[state.sort] || SORTS.severity);
+    this.shown = this.items.filter(function (f) { return matches(f, null); }).sort(SORTS[state.sort] || SORTS[DEFAULT_SORT]);
     if (resetPage) { this.page = 0; }
     this.page = Math.max(0, Math.min(this.page, Math.ceil(this.shown.length / PAGE) - 1));
     this.render();
@@ -172,6 +225,13 @@
     this.count.textContent = n === total ? plural(total, this.noun.replace(/s$/, "")) :
       n.toLocaleString("en") + " of " + plural(total, this.noun.replace(/s$/, "")) + " match";
     this.renderPager(first, rows.length);
+  };
+  FindingList.prototype.show = function (f) {
+    var at = this.shown.indexOf(f);
+    if (at === -1) { return null; }
+    this.page = Math.floor(at / PAGE);
+    this.render();
+    return this.list.querySelector('[data-finding="' + f.i + '"]');
   };
   FindingList.prototype.renderPager = function (first, count) {
     var self = this, pages = Math.ceil(this.shown.length / PAGE);
@@ -209,17 +269,24 @@
     select.replaceChildren(frag);
     select.value = current;
   }
-  function range(n) { var out = []; for (var i = 0; i < n; i++) { out.push(i); } return out; }
-  var sourceOrder = range(sources.length).sort(function (a, b) { return cmp(sources[a].id, sources[b].id); });
+  function identity(v) { return v; }
+  function byRank(names, ranks) {
+    return names.map(function (n, i) { return i; }).sort(function (a, b) {
+      return rankOf(ranks, a) - rankOf(ranks, b) || cmp(names[a], names[b]);
+    }).map(function (i) { return names[i]; });
+  }
+  var storyNames = byRank(DATA.stories, order.story);
+  var sourceNames = byRank(sources.map(function (s) { return s.id; }), order.source);
 
   function refreshControls() {
-    fillSelect("story", range(DATA.stories.length), function (i) { return DATA.stories[i]; },
-      facetCounts("story", function (f) { return f.story; }));
-    fillSelect("source", sourceOrder, function (i) { return sources[i].id; },
-      facetCounts("source", function (f) { return f.src; }), true);
-    fillSelect("kind", DATA.kinds, function (k) { return k; }, facetCounts("kind", function (f) { return f.kind; }));
-    fillSelect("sev", ["error", "warning", "info"].concat(otherSeverities()), function (s) { return s; },
+    fillSelect("story", storyNames, identity, facetCounts("story", function (f) { return f.storyName; }));
+    fillSelect("source", sourceNames, identity, facetCounts("source", function (f) { return f.srcName; }), true);
+    fillSelect("kind", DATA.kinds, identity, facetCounts("kind", function (f) { return f.kind; }));
+    fillSelect("sev", ["error", "warning", "info"].concat(otherSeverities()), identity,
       facetCounts("sev", function (f) { return f.sev; }));
+    if (form.elements.change) { form.elements.change.value = state.change; }
+    form.elements.sort.value = state.sort;
+    form.elements.q.value = state.q;
     var sev = { error: 0, warning: 0, info: 0 };
     lists[0].shown.forEach(function (f) { if (f.sev in sev) { sev[f.sev]++; } });
     document.getElementById("f-sev").replaceChildren(
@@ -233,15 +300,36 @@
     return Object.keys(seen).sort();
   }
 
+  /* ---------- filters in the URL (?story=…&kind=…), restored on load ---------- */
+  function readQuery() {
+    var params = new URLSearchParams(location.search);
+    FILTERS.concat(["q", "sort"]).forEach(function (k) { if (params.has(k)) { state[k] = params.get(k); } });
+    state.q = state.q.trim().toLowerCase();
+    if (!(state.sort in SORTS)) { state.sort = DEFAULT_SORT; }
+    if (state.story !== "" && DATA.stories.indexOf(state.story) === -1) { state.story = ""; }
+    if (state.source !== "" && !(state.source in sourceByName)) { state.source = ""; }
+  }
+  function writeQuery() {
+    var params = new URLSearchParams();
+    FILTERS.concat(["q"]).forEach(function (k) { if (state[k] !== "") { params.set(k, state[k]); } });
+    if (state.sort !== DEFAULT_SORT) { params.set("sort", state.sort); }
+    var query = params.toString();
+    try { history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash); } catch (err) { /* file: may refuse */ }
+  }
+
   function update() {
     lists.forEach(function (list) { list.update(true); });
     refreshControls();
+    refreshTicks();
+    writeQuery();
   }
+  function clearFilters() { FILTERS.forEach(function (k) { state[k] = ""; }); state.q = ""; }
   form.addEventListener("change", function (event) {
     var name = event.target.name;
     if (!(name in state)) { return; }
     state[name] = name === "q" ? event.target.value.trim().toLowerCase() : event.target.value;
-    if (name === "story" && state.source !== "" && sources[+state.source].story !== +state.story && state.story !== "") { state.source = ""; }
+    if (name === "story" && state.source !== "" && state.story !== "" &&
+        DATA.stories[sources[sourceByName[state.source]].story] !== state.story) { state.source = ""; }
     update();
   });
   var typing = null;
@@ -250,22 +338,92 @@
     typing = setTimeout(function () { state.q = event.target.value.trim().toLowerCase(); update(); }, 200);
   });
   form.addEventListener("reset", function () {
-    setTimeout(function () { FILTERS.forEach(function (k) { state[k] = ""; }); state.q = ""; state.sort = "severity"; update(); }, 0);
+    setTimeout(function () { clearFilters(); state.sort = DEFAULT_SORT; update(); }, 0);
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-filter-source]");
+    var button = event.target.closest("[data-filter-source], [data-filter-story]");
     if (!button) { return; }
-    FILTERS.forEach(function (k) { state[k] = ""; });
-    state.source = button.getAttribute("data-filter-source");
+    clearFilters();
+    if (button.hasAttribute("data-filter-source")) { state.source = button.getAttribute("data-filter-source"); }
+    else { state.story = button.getAttribute("data-filter-story"); }
     update();
-    document.getElementById("findings").scrollIntoView({ block: "start" });
+    if (button.tagName !== "A") { document.getElementById("findings").scrollIntoView({ block: "start" }); }
   });
 
-  /* ---------- source view (built on demand) ---------- */
+  /* ---------- accept: tick findings, download a baseline file; CSV export ---------- */
+  var tickedCount = document.getElementById("f-ticked");
+  var baselineButton = document.getElementById("f-baseline");
+  var untickButton = document.getElementById("f-untick");
+  function tickedIds() { return Object.keys(ticked).sort(); }
+  function refreshTicks() {
+    var n = tickedIds().length;
+    tickedCount.textContent = plural(n, "finding") + " ticked";
+    baselineButton.disabled = n === 0;
+    untickButton.disabled = n === 0;
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("tick")) { return; }
+    var id = box.getAttribute("data-id");
+    if (box.checked) { ticked[id] = true; } else { delete ticked[id]; }
+    document.querySelectorAll("input.tick").forEach(function (other) {
+      if (other.getAttribute("data-id") === id) { other.checked = box.checked; }
+    });
+    refreshTicks();
+  });
+  function setTicks(value) {
+    document.querySelectorAll("#f-list input.tick").forEach(function (box) {
+      box.checked = value;
+      if (value) { ticked[box.getAttribute("data-id")] = true; }
+    });
+    if (!value) { ticked = {}; document.querySelectorAll("input.tick").forEach(function (box) { box.checked = false; }); }
+    refreshTicks();
+  }
+  document.getElementById("f-tick-page").addEventListener("click", function () { setTicks(true); });
+  untickButton.addEventListener("click", function () { setTicks(false); });
+
+  function download(name, type, text) {
+    var url = URL.createObjectURL(new Blob([text], { type: type }));
+    var link = el("a", { href: url, download: name, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+  /* The same shape as `auditor baseline` writes: {version, created, findings: [{id, kind, source, evidence}]}. */
+  function baselineText() {
+    var entries = tickedIds().filter(function (id) { return id in findingById; }).map(function (id) {
+      var f = findings[findingById[id]];
+      return { id: f.id, kind: f.kind, source: f.srcName, evidence: f.ev };
+    });
+    var created = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    return JSON.stringify({ version: 1, created: created, findings: entries }, null, 2) + "\n";
+  }
+  baselineButton.addEventListener("click", function () { download("baseline.json", "application/json", baselineText()); });
+
+  var CSV_COLUMNS = ["id", "severity", "kind", "check", "story", "source", "line", "end_line", "change", "message", "evidence"];
+  function csvCell(value) {
+    var text = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) { text = "'" + text; }  /* no formulas when opened in a spreadsheet */
+    return '"' + text.replace(/"/g, '""') + '"';
+  }
+  function csvText() {
+    var rows = [CSV_COLUMNS.join(",")];
+    lists[0].shown.forEach(function (f) {
+      rows.push([f.real ? f.id : "", f.sev, f.kind + (f.sub ? "." + f.sub : ""), f.check, f.storyName, f.srcName,
+        f.line, f.end, f.st, f.msg, f.ev].map(csvCell).join(","));
+    });
+    return rows.join("\r\n") + "\r\n";
+  }
+  document.getElementById("f-csv").addEventListener("click", function () { download("findings.csv", "text/csv", csvText()); });
+
+  /* ---------- source view (built on demand, a modal dialog) ---------- */
   var drawer = document.getElementById("source-view");
   var backdrop = document.getElementById("backdrop");
   var svBody = document.getElementById("sv-body");
+  var closeButton = document.getElementById("sv-close");
+  var returnFocus = null;
 
   function markClass(tags) {
     var best = 9, primary = 0, sup = true;
@@ -276,24 +434,43 @@
     return tags.length > 1 ? cls + " multi" : cls;
   }
 
+  /* Notes under each line, identical notes (same line, kind, message, flagged place) shown once with a count. */
   function notesFor(src) {
-    var byLine = {};
-    function add(line, note) { (byLine[line] = byLine[line] || []).push(note); }
+    var byLine = {}, seen = {}, noteOf = {};
+    function add(line, key, fi, make) {
+      var fullKey = line + "\u0000" + key;
+      var note = seen[fullKey];
+      if (note) {
+        note.count++;
+        note.counter.textContent = " ×" + note.count;
+      } else {
+        note = seen[fullKey] = make();
+        note.count = 1;
+        note.counter = el("span", { class: "count" });
+        note.append(note.counter);
+        (byLine[line] = byLine[line] || []).push(note);
+      }
+      if (!(fi in noteOf)) { noteOf[fi] = note; }
+    }
     findings.forEach(function (f) {
       if (f.src === src) {
         var endLine = f.span ? lineOf(src, Math.max(f.span[0], f.span[1] - 1)) : f.end;
-        add(endLine, el("div", { class: "note " + sevClass(f) + (f.sup ? " is-sup" : ""), id: "note-" + f.i },
-          el("b", { text: f.sev + (f.sup ? " (suppressed)" : "") }), el("b", { text: f.kind }), f.msg,
-          f.check ? el("code", { class: "muted", text: " " + f.check }) : null));
+        add(endLine, [f.sev, f.sup, f.kind, f.msg, f.check].join("\u0000"), f.i, function () {
+          return el("div", { class: "note " + sevClass(f) + (f.sup ? " is-sup" : "") },
+            el("b", { text: f.sev + (f.sup ? " (suppressed)" : "") }), el("b", { text: f.kind }), f.msg,
+            f.check ? el("code", { class: "check", text: " " + f.check }) : null);
+        });
       }
       f.rel.forEach(function (r) {
         if (r.src === src && r.span && !(f.src === src && f.span && r.span[0] === f.span[0])) {
-          add(lineOf(src, Math.max(r.span[0], r.span[1] - 1)), el("div", { class: "note rel" },
-            el("b", { text: "related" }), el("b", { text: f.kind }), f.msg + " — flagged in ",
-            sourceLink(f.src, f.i, f.srcName)));
+          add(lineOf(src, Math.max(r.span[0], r.span[1] - 1)), ["rel", f.kind, f.msg, f.src].join("\u0000"), f.i, function () {
+            return el("div", { class: "note rel" }, el("b", { text: "related" }), el("b", { text: f.kind }),
+              f.msg + " — flagged in ", sourceLink(f.src, f.i, f.srcName));
+          });
         }
       });
     });
+    byLine.noteOf = noteOf;
     return byLine;
   }
 
@@ -315,12 +492,23 @@
       (notes[line] || []).forEach(function (note) { container.append(note); });
     });
     box.firstMark = firstMark;
+    box.noteOf = notes.noteOf;
     return box;
+  }
+
+  function setInert(value) {
+    document.querySelectorAll("body > header, body > nav, body > main, body > footer").forEach(function (node) {
+      if (value) { node.setAttribute("inert", ""); } else { node.removeAttribute("inert"); }
+    });
   }
 
   function openSource(src, focus) {
     var meta = sources[src];
     if (!meta) { return; }
+    if (drawer.hidden) {
+      var active = document.activeElement;
+      returnFocus = active && active !== document.body && !drawer.contains(active) ? active : null;
+    }
     document.getElementById("sv-title").textContent = meta.title || meta.id;
     var bits = [meta.id, "story: " + DATA.stories[meta.story]];
     if (meta.outlet) { bits.push(meta.outlet); }
@@ -338,6 +526,8 @@
     }
     drawer.hidden = false;
     backdrop.hidden = false;
+    setInert(true);
+    drawer.focus({ preventScroll: true });
     focusFinding(focus);
   }
 
@@ -353,30 +543,91 @@
     if (target) { target.scrollIntoView({ block: "center" }); }
   }
 
-  function closeSource() {
-    drawer.hidden = true;
-    backdrop.hidden = true;
-    if (/^#source-/.test(location.hash)) {
-      try { history.replaceState(null, "", location.href.split("#")[0]); } catch (err) { location.hash = "#findings"; }
-    }
+  function clearHash() {
+    try { history.replaceState(null, "", location.pathname + location.search); } catch (err) { location.hash = "#findings"; }
   }
 
+  function closeSource() {
+    if (drawer.hidden) { return; }
+    drawer.hidden = true;
+    backdrop.hidden = true;
+    setInert(false);
+    if (/^#source-/.test(location.hash)) { clearHash(); }
+    if (returnFocus && document.contains(returnFocus)) { returnFocus.focus({ preventScroll: true }); }
+    returnFocus = null;
+  }
+
+  /* Keep Tab inside the open dialog. */
+  drawer.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") { return; }
+    var focusable = Array.prototype.filter.call(drawer.querySelectorAll("a[href], button, [tabindex='0'], summary"),
+      function (node) { return node.offsetParent !== null; });
+    if (!focusable.length) { return; }
+    var first = focusable[0], last = focusable[focusable.length - 1];
+    if (event.shiftKey && (document.activeElement === first || document.activeElement === drawer)) {
+      event.preventDefault(); last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault(); first.focus();
+    }
+  });
+
+  /* ---------- routes: #source-<id>[:<finding id>], #finding-<id>, #story-n / #card-n ---------- */
+  function decode(part) { try { return decodeURIComponent(part); } catch (err) { return part; } }
+  function findingIn(src, id) {
+    for (var i = 0; i < findings.length; i++) {
+      var f = findings[i];
+      if (f.id === id && (f.src === src || f.rel.some(function (r) { return r.src === src; }))) { return i; }
+    }
+    return id in findingById ? findingById[id] : null;
+  }
+  function showFinding(id) {
+    var f = findings[findingById[id]];
+    var list = lists[f.sup ? 1 : 0];
+    if (!matches(f, null)) { clearFilters(); update(); }
+    if (f.sup) { document.getElementById("s-details").open = true; }
+    var row = list.show(f);
+    if (row) {
+      row.classList.add("target");
+      row.scrollIntoView({ block: "start" });
+      row.focus({ preventScroll: true });
+    }
+  }
+  function openAncestors(node) {
+    for (var d = node && node.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) { d.open = true; }
+  }
   function route() {
-    var m = /^#source-(\d+)(?::(\d+))?$/.exec(location.hash);
-    if (m) { openSource(+m[1], m[2] === undefined ? null : +m[2]); } else if (!drawer.hidden) { closeSource(); }
+    var hash = location.hash;
+    var m = /^#source-([^:]*)(?::(.*))?$/.exec(hash);
+    if (m) {
+      var src = sourceByName[decode(m[1])];
+      if (src === undefined && /^\d+$/.test(m[1])) { src = +m[1]; }  /* the old positional form */
+      if (src !== undefined) { openSource(src, m[2] === undefined ? null : findingIn(src, decode(m[2]))); }
+      return;
+    }
+    if (!drawer.hidden) { closeSource(); }
+    m = /^#finding-(.+)$/.exec(hash);
+    if (m && decode(m[1]) in findingById) { showFinding(decode(m[1])); return; }
+    if (/^#(story|card)-\d+$/.test(hash)) {
+      var target = document.getElementById(hash.slice(1));
+      if (target && !target.open) { openAncestors(target.tagName === "DETAILS" ? target.parentElement : target); }
+      if (target && target.tagName === "DETAILS") { target.open = true; }
+      if (target) { target.scrollIntoView({ block: "start" }); }
+    }
   }
   svBody.addEventListener("click", function (event) {
     var mark = event.target.closest("mark[data-f]");
-    if (!mark) { return; }
+    var box = svBody.firstChild;
+    if (!mark || !box || !box.noteOf) { return; }
     var t = +mark.getAttribute("data-f").split(" ")[0];
-    var note = document.getElementById("note-" + (t < 0 ? -t - 1 : t));
+    var note = box.noteOf[t < 0 ? -t - 1 : t];
     if (note) { note.scrollIntoView({ block: "nearest" }); }
   });
-  document.getElementById("sv-close").addEventListener("click", closeSource);
+  closeButton.addEventListener("click", closeSource);
   backdrop.addEventListener("click", closeSource);
   document.addEventListener("keydown", function (event) { if (event.key === "Escape" && !drawer.hidden) { closeSource(); } });
   window.addEventListener("hashchange", route);
 
+  readQuery();
   update();
   route();
 })();
