@@ -71,7 +71,7 @@ class StorySettings:
     lead_chars: int = 400  # the lead: words of the title and these first characters count
     window_days: int = 7  # articles published further apart than this are different events
     language_free: float = 0.8  # cosine over names, figures and dates alone counts this much (other languages)
-    group_threshold: float = 1.0  # (1.0: off) centroid cosine (names, figures, dates) two groups need to join afterwards
+    group_threshold: float = 1.0  # (1.0: off) centroid cosine for two groups to join afterwards
     group_min_size: int = 2  # ... each of at least this many articles
     conflict_penalty: float = -1.0  # a conflicting pair's similarity in group averages
     top_terms: int = 8  # terms reported per story
