@@ -11,7 +11,7 @@
 # To add a part: write have_NAME (exit 0 when present) and ensure_NAME, and add NAME to PARTS.
 set -euo pipefail
 
-PARTS=(postgresql chromium java)
+PARTS=(postgresql chromium axe java)
 
 APT_UPDATED=0
 
@@ -70,6 +70,36 @@ have_chromium() {
 
 ensure_chromium() {
   have_chromium || apt_install chromium
+}
+
+# ---- axe-core: the accessibility engine tests/test_report_browser.py injects into the report page.
+# Taken from the npm registry with npm (not a system package, but a test-time file like the browser);
+# kept in the venv so `make clean` drops it. The report itself never loads it.
+AXE_VERSION=4.14.1
+AXE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/${VENV:-.venv}/share/axe-core"
+
+have_axe() {
+  [ -s "$AXE_DIR/axe.min.js" ] && grep -q "$AXE_VERSION" "$AXE_DIR/VERSION" 2>/dev/null
+}
+
+ensure_axe() {
+  have_axe && return 0
+  command -v npm >/dev/null 2>&1 || apt_install npm
+  if ! command -v npm >/dev/null 2>&1; then
+    note "npm not found: axe-core $AXE_VERSION not installed (the accessibility test will skip, or fail in CI)"
+    return 0
+  fi
+  local tmp tarball
+  tmp="$(mktemp -d)"
+  note "fetching axe-core $AXE_VERSION with npm"
+  if ! tarball="$(cd "$tmp" && npm pack "axe-core@$AXE_VERSION" --silent 2>"$tmp/log")"; then
+    cat "$tmp/log" >&2; rm -rf "$tmp"; return 1
+  fi
+  tar -xzf "$tmp/$tarball" -C "$tmp" package/axe.min.js package/LICENSE
+  mkdir -p "$AXE_DIR"
+  mv "$tmp/package/axe.min.js" "$tmp/package/LICENSE" "$AXE_DIR/"
+  echo "$AXE_VERSION" >"$AXE_DIR/VERSION"
+  rm -rf "$tmp"
 }
 
 # ---- Java: the JVM pyspark needs for tests/test_spark.py (the Spark engine in local mode)

@@ -450,3 +450,40 @@ def large_docs(
         "findings": findings,
     }
     return findings_doc, {"sources": scores}, texts
+
+
+def compared_docs() -> tuple[dict, dict, dict[str, str], list[dict]]:
+    """The small run compared with a previous one: baseline states, two fixed findings, score deltas,
+    a repeated identical note and a finding with seven related locations."""
+    findings_doc, scores_doc, texts, history = small_docs()
+    findings = [dict(f) for f in findings_doc["findings"]]
+    for f in findings:
+        f["baseline_state"] = "new" if f["kind"] in ("repeated_word", "figure_conflict") else "unchanged"
+    a = TEXTS["001_f3a0"]
+    twin = dict(findings[1], id="twin00000001")  # the same note on the same line as the repeated word
+    many = finding(
+        "002_5a82",
+        TEXTS["002_5a82"],
+        "list_conflict",
+        "warning",
+        "LinkedIn said the claims were false",
+        "The denial is worded differently in seven places.",
+        related=[related("001_f3a0", a, "users", 0)] + [related("001_f3a0", a, "s", n) for n in range(6)],
+    )
+    many["baseline_state"] = "unchanged"
+    findings += [twin, many]
+    run = {
+        **findings_doc["run"],
+        "previous": {"started": "2026-11-21T07:40:00Z"},
+        "absent": [
+            {"id": "gone00000001", "kind": "repeated_word", "severity": "warning", "source": "002_5a82",
+             "story": STORY, "message": "Word 'a' is repeated.", "evidence": "a a"},
+            {"id": "gone00000002", "kind": "boilerplate", "severity": "info", "source": "001_f3a0",
+             "story": STORY, "message": "Cookie banner left in the article.", "evidence": "Accept cookies"},
+        ],
+    }
+    scores = {"sources": [dict(e) for e in scores_doc["sources"]]}
+    for entry in scores["sources"]:
+        entry["previous_score"] = entry["score"] + (4.5 if entry["source"] == "001_f3a0" else -2.0)
+        entry["score_delta"] = round(entry["score"] - entry["previous_score"], 1)
+    return {**findings_doc, "run": run, "findings": findings}, scores, texts, history

@@ -7,6 +7,7 @@ set, where a missing browser is a failure.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 import report_fixtures as rf
+from conftest import require_or_skip
 
 from auditor.render.html import write_report
 
@@ -209,5 +211,186 @@ def test_pagination_of_a_larger_report(browser: Any, tmp_path: Path) -> None:
     second = page.eval_on_selector_all("#f-list article.finding", "rows => rows.map(r => r.dataset.finding)")
     assert len(second) == 100 and not set(first) & set(second)
     assert "Page 2 of" in page.locator("#f-pager").inner_text()
+    view.assert_clean()
+    page.close()
+
+
+# ------------------------------------------------------------ issue 17: any screen, accept, triage at scale
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / ".venv" / "share" / "axe-core" / "axe.min.js"
+NO_OVERFLOW = "() => document.scrollingElement.scrollWidth <= innerWidth"
+
+
+@pytest.fixture(scope="module")
+def compared_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The small run compared with a previous run (new, fixed, deltas, many related locations)."""
+    return write_report(tmp_path_factory.mktemp("compared"), *rf.compared_docs()).as_uri()
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Serious or critical axe-core violations on the page as it is now ("rule: target" strings)."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']}: {node['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_any_screen_dialog_and_accessibility(browser: Any, compared_url: str, width: int) -> None:
+    from playwright.sync_api import expect
+
+    if not AXE.exists():
+        require_or_skip(False, f"{AXE} missing (scripts/system-deps.sh axe fetches it with npm)")
+    context = browser.new_context(viewport={"width": width, "height": 860}, bypass_csp=True)  # to inject axe
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    view = Watched(page)
+    page.goto(compared_url)
+    page.wait_for_selector("#f-list article")
+    assert page.evaluate(NO_OVERFLOW)
+    page.screenshot(path=str(SHOTS / f"report-{width}.png"))
+    assert axe_violations(page) == []
+    opener = page.locator(".callout a.btn", has_text="View source").first
+    opener.focus()
+    opener.press("Enter")
+    drawer = page.locator("#source-view")
+    drawer.wait_for(state="visible")
+    assert drawer.get_attribute("role") == "dialog" and drawer.get_attribute("aria-modal") == "true"
+    assert page.evaluate("() => document.getElementById('source-view').contains(document.activeElement)")
+    close = page.locator("#sv-close")
+    box = close.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width  # the Close button is on screen
+    assert page.evaluate(NO_OVERFLOW)
+    page.screenshot(path=str(SHOTS / f"report-source-{width}.png"))
+    assert axe_violations(page) == []
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.getElementById('source-view').contains(document.activeElement)")
+    page.keyboard.press("Escape")
+    drawer.wait_for(state="hidden")
+    expect(opener).to_be_focused()  # focus returns to the opener
+    opener.click()
+    drawer.wait_for(state="visible")
+    close.click()
+    drawer.wait_for(state="hidden")
+    expect(opener).to_be_focused()
+    view.assert_clean()
+    context.close()
+
+
+def test_changes_since_the_last_run_and_notes(browser: Any, compared_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    view = Watched(page)
+    page.goto(compared_url)
+    assert page.locator("#f-list .new-badge").count() == 4  # repeated word, its twin, two figure conflicts
+    page.select_option("#filters select[name=change]", "new")
+    assert page.locator("#f-list article.finding").count() == 4
+    assert "change=new" in page.evaluate("() => location.search")
+    assert page.locator("#fixed tbody tr").count() == 2
+    callout = page.locator(".callout").first
+    assert "−4.5" in callout.inner_text() and "2 new" in callout.inner_text()
+    assert "since 2026-11-21 07:40" in callout.inner_text()
+    page.select_option("#filters select[name=change]", "")
+    row = page.locator("#f-list article.finding", has_text="seven places")
+    assert row.locator(".side-col").count() == 6  # flagged + first five related
+    row.locator(".more-rel summary").click()
+    assert row.locator(".side-col").count() == 8  # all seven related locations reachable
+    page.locator("#f-list article.finding", has_text="Word 'the' is repeated.").first.locator("a.src").click()
+    notes = page.locator("#sv-body .note", has_text="Word 'the' is repeated.")
+    assert notes.count() == 1 and "×2" in notes.inner_text()  # identical notes shown once
+    view.assert_clean()
+    page.close()
+
+
+def test_filters_live_in_the_url_and_permalinks_by_id(browser: Any, tmp_path: Path) -> None:
+    findings_doc, scores_doc, texts = rf.large_docs(n_sources=30, n_findings=250)
+    url = write_report(tmp_path, findings_doc, scores_doc, texts).as_uri()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    view = Watched(page)
+    page.goto(url)
+    page.select_option("#filters select[name=kind]", "garbled_text")
+    page.select_option("#filters select[name=sev]", "warning")
+    query = page.evaluate("() => location.search")
+    assert "kind=garbled_text" in query and "sev=warning" in query
+    shown = visible_kinds(page)
+    page.reload()
+    assert page.locator("#filters select[name=kind]").input_value() == "garbled_text"
+    assert visible_kinds(page) == shown and set(shown) == {"garbled_text"}
+    # a finding on the second page of the unfiltered list, opened by its id
+    page.goto(url + "#top")
+    page.click("#f-pager [data-page=next]")
+    target = page.locator("#f-list article.finding").nth(7).get_attribute("data-id")
+    page.goto(url + "#finding-" + target)
+    row = page.locator(f"#finding-{target}")
+    row.wait_for(state="visible")
+    assert row.evaluate("r => r === document.activeElement") and "Page 2 of" in page.locator("#f-pager").inner_text()
+    assert row.locator("a.fid").get_attribute("href") == f"#finding-{target}"
+    with page.expect_download() as info:
+        page.click("#f-csv")
+    csv_path = tmp_path / "findings.csv"
+    info.value.save_as(csv_path)
+    import csv
+
+    rows = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    assert len(rows) == sum(1 for f in findings_doc["findings"] if not f["suppressed"])
+    view.assert_clean()
+    page.close()
+
+
+def test_baseline_downloaded_from_the_page_is_accepted_by_the_next_run(browser: Any, seed_run: Any, tmp_path: Path) -> None:
+    from auditor.cli import main
+
+    _result, out = seed_run
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    view = Watched(page)
+    page.goto((out / "report.html").as_uri())
+    page.click("#f-tick-page")
+    rows = page.locator("#f-list article.finding")
+    left_out = rows.first.get_attribute("data-id")
+    rows.first.locator("input.tick").uncheck()
+    with page.expect_download() as info:
+        page.click("#f-baseline")
+    partial = tmp_path / "partial.json"
+    info.value.save_as(partial)
+    doc = json.loads(partial.read_text(encoding="utf-8"))
+    assert doc["version"] == 1 and [e["id"] for e in doc["findings"]] == sorted(e["id"] for e in doc["findings"])
+    assert left_out not in {e["id"] for e in doc["findings"]} and set(doc["findings"][0]) == {"id", "kind", "source", "evidence"}
+    seeds = str(ROOT / "seeds")
+    code = main(["audit", seeds, "--out", str(tmp_path / "r1"), "--baseline", str(partial), "--fail-on", "info"])
+    active = [f["id"] for f in json.loads((tmp_path / "r1" / "findings.json").read_text())["findings"] if not f["suppressed"]]
+    assert code == 1 and set(active) == {left_out}  # only the finding not ticked still gates
+    rows.first.locator("input.tick").check()
+    with page.expect_download() as info:
+        page.click("#f-baseline")
+    full = tmp_path / "full.json"
+    info.value.save_as(full)
+    assert main(["audit", seeds, "--out", str(tmp_path / "r2"), "--baseline", str(full), "--fail-on", "info"]) == 0
+    view.assert_clean()
+    page.close()
+
+
+def test_scale_weakest_story_one_click_from_the_top(browser: Any, tmp_path: Path) -> None:
+    findings_doc, scores_doc, texts = rf.large_docs(1000, 10_000)
+    path = write_report(tmp_path, findings_doc, scores_doc, texts)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    view = Watched(page)
+    page.goto(path.as_uri())
+    page.wait_for_selector("#f-list article")
+    assert page.locator("details.story[open]").count() == 3 and page.locator("details.story").count() == 100
+    assert page.locator("#f-list article.finding").count() == 100  # one page built, not 10,000 rows
+    weakest = page.locator("details.story summary h2").first.inner_text().split()[0]
+    nav = page.locator("nav.toc a", has_text="Weakest story")
+    assert nav.is_visible()
+    page.mouse.wheel(0, 20_000)
+    assert nav.is_visible()  # the header links stay on screen
+    nav.click()
+    stories = page.eval_on_selector_all("#f-list .f-story", "rows => rows.map(r => r.textContent)")
+    assert stories and set(stories) == {f"story: {weakest}"}
+    assert page.locator("#filters select[name=story]").input_value() == weakest
     view.assert_clean()
     page.close()

@@ -364,3 +364,44 @@ def test_auto_stories_are_listed_with_their_shared_terms(docs: tuple) -> None:
     section = html[html.index('id="auto-stories"'):]
     assert "auto/kestrel" in section and "kestrel, 4.2e+06, 3-3" in section
     assert 'id="auto-stories"' not in render_report(*docs)
+
+
+# ------------------------------------------------------------ issue 17: changes, accept, triage
+
+
+def test_changes_since_the_last_run_are_rendered() -> None:
+    findings_doc, scores_doc, texts, _history = rf.compared_docs()
+    page = render_report(findings_doc, scores_doc, texts)
+    html_part = without_data(page)
+    assert "compared with the run of 2026-11-21 07:40" in html_part
+    assert '<li class="new"><b>4</b> new</li>' in html_part
+    story = html_part[html_part.index('id="story-0"') : html_part.index('id="story-1"')]
+    assert '<span class="new-badge">3 new</span><span class="fixed-badge">2 fixed</span> since 2026-11-21 07:40' in story
+    card = story[story.index('id="card-0"') :]
+    assert "▼ −4.5" in card[: card.index("</article>")]
+    fixed = re.search(r'<section id="fixed">(.*?)</section>', html_part, re.S).group(1)
+    assert "Fixed since 2026-11-21 07:40" in fixed and "gone00000001" in fixed and "Cookie banner" in fixed
+    assert [f["st"] for f in embedded(page)["findings"]].count("new") == 4
+    assert 'name="change"' in html_part
+
+
+def test_no_changes_marks_without_a_previous_run(page: str) -> None:
+    html_part = re.sub(r"<style>.*?</style>", "", without_data(page), flags=re.S)
+    for absent in ('id="fixed"', "new-badge", "fixed-badge", 'class="delta', 'name="change"', "compared with"):
+        assert absent not in html_part, absent
+
+
+def test_stories_fold_beyond_the_weakest_three_and_links_use_ids() -> None:
+    findings_doc, scores_doc, texts = rf.large_docs(n_sources=60, n_findings=200)
+    page = without_data(render_report(findings_doc, scores_doc, texts))
+    opened = re.findall(r'<details class="story" id="story-(\d+)"( open)?>', page)
+    assert len(opened) == 6 and [bool(o) for _, o in opened] == [True] * 3 + [False] * 3
+    assert 'href="#source-src_' in page and not re.search(r'href="#source-\d', page)
+    assert 'data-filter-source="src_' in page and 'data-filter-story="story_' in page
+    assert 'role="dialog" aria-modal="true"' in page and 'title="' not in page.split('class="comp"')[1][:80]
+    assert '<table class="breakdown">' in page  # the score detail is readable without a pointer
+
+
+def test_report_is_deterministic_with_changes() -> None:
+    docs = rf.compared_docs()
+    assert render_report(*docs) == render_report(*docs)
