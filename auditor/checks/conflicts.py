@@ -30,7 +30,7 @@ from ..corpus import Corpus, candidates, related
 from ..text import admits
 
 FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "calendar_gap", "align_score",
-            "weekday_mismatch", "n_agree", "n_consensus", "role", "published", "other_published"]
+            "weekday_mismatch", "n_agree", "n_consensus", "minority_share", "role", "published", "other_published"]
 
 
 @dataclass
@@ -213,8 +213,13 @@ def _deviations(group: list[Claim], equal) -> list[Candidate]:
                     charged.add(claim.claim_id)
                     out.append(Candidate(claim, cluster + others, "rounded", sizes[0], sizes[k]))
             continue
-        relation = "rounded" if _rounds(cluster[0], consensus[0]) else _difference(cluster[0], consensus)
-        out.extend(Candidate(claim, consensus + others, relation, sizes[k], sizes[0]) for claim in cluster)
+        for claim in cluster:  # each claim's own relation: a cluster may hold a bound and the figures it admits
+            if equal(claim, consensus[0]):
+                relation = "agree"  # a bound ("at least 128") in another cluster that admits the consensus
+            else:
+                relation = "rounded" if _rounds(claim, consensus[0]) else _difference(claim, consensus)
+            out.append(Candidate(claim, consensus + others, relation, sizes[k], sizes[0]))
+            charged.add(claim.claim_id)
     out.extend(Candidate(c, clusters[1], "agree", sizes[0], sizes[0]) for c in consensus
                if c.claim_id not in charged)
     return out
@@ -315,8 +320,10 @@ def _figures(corpus: Corpus) -> pd.DataFrame:
         figs[column] = figs[column].fillna("").astype(object)
     figs["scope"] = _scopes(figs, corpus, float((corpus.config.check("conflicts")).get("own_place_share", 0.3)))
     units = figs["base_unit"] if "base_unit" in figs else figs["unit"]
-    figs["fact_unit"] = [("" if kind == "count" and role else unit) for kind, role, unit in
-                         zip(figs["kind"], figs["role"], units.fillna(""), strict=True)]
+    subgroups = set(roles.get("subgroups") or [])
+    figs["fact_unit"] = [("" if kind == "count" and role and noun not in subgroups else unit)
+                         for kind, role, unit, noun in zip(figs["kind"], figs["role"], units.fillna(""),
+                                                           figs["noun"].fillna(""), strict=True)]
     # a count whose role is unknown ("rose to 71") says too little of what it counts to be compared;
     # a share is compared only with a base ("55% of the votes") or a role of lexicons/roles.yaml
     # percent_roles (growth rates differ by period and segment: "up 262%" against "up 427%")
@@ -434,6 +441,7 @@ def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
             "calendar_gap": 0 if figure else _calendar_gap(claim, ref),
             "align_score": round(max(alignment(claim, r, cfg) for r in cand.refs), 4),
             "weekday_mismatch": False, "n_agree": cand.n_agree, "n_consensus": cand.n_consensus,
+            "minority_share": round(cand.n_agree / max(cand.n_agree + cand.n_consensus, 1), 3),
             "role": claim.role or "figure", "published": _day(claim.published),
             "other_published": _day(max((r.published for r in cand.refs), default=-1))}
 
@@ -540,4 +548,5 @@ def _weekday_row(r) -> dict:
             "related": [], "note": r.date, "claim_text": r.text, "conflict_class": "weekday", "rel_diff": 0.0,
             "magnitude_offset": 1.0, "days_apart": 0, "calendar_gap": 0, "align_score": 1.0,
             "weekday_mismatch": mismatch,
-            "n_agree": 0, "n_consensus": 0, "role": "date", "published": "", "other_published": ""}
+            "n_agree": 0, "n_consensus": 0, "minority_share": 0.0, "role": "date", "published": "",
+            "other_published": ""}

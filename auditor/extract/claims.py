@@ -115,8 +115,12 @@ class Roles:
         self.anchor = re.compile(rf"^\W*(?:[\w-]+\W+){{0,3}}?(?:of|from)\s+(?:the\s+)?(?:capital\W+|city\s+of\s+)?"
                                  rf"(?P<a>{name})")
         self.alone = re.compile(rf"\bin\s+(?P<a>{name})\s+(?:alone|only)\b")
+        self.in_place = re.compile(rf"^[^,;]{{0,60}}?\bin\s+(?:the\s+)?(?:neighbou?ring\s+)?(?P<a>{name})")
         self.place = re.compile(rf"^\W*(?:[A-Z][a-z]+,\s+)?[Ii]n\s+(?P<a>{name})\s*,")
-        self.scope = re.compile(rf"\b(?P<a>{name})\s+(?i:{markers})\b|\b(?i:{markers})\s+of\s+(?P<b>{name})")
+        # "in X province", "in the province of X": a place the figure is in, not one a clause mentions
+        # ("the quake that struck the X province has killed 1,037" is the whole toll)
+        self.scope = re.compile(rf"\b[Ii]n\s+(?:the\s+)?(?P<a>{name})\s+(?i:{markers})\b"
+                                rf"|\b[Ii]n\s+the\s+(?i:{markers})\s+of\s+(?P<b>{name})")
 
 
 def clause_bounds(sentence: str, offset: int) -> tuple[int, int]:
@@ -155,14 +159,18 @@ def figure_role(sentence: str, start: int, end: int, roles: Roles, kind: str = "
     return min(found)[2] if found else ""
 
 
-def figure_scope(sentence: str, start: int, roles: Roles, kind: str = "", end: int = 0) -> str:
-    """The sub-area a figure is about: a scope named in its clause, or in a leading "In X province,"
-    clause; for a quantity, the place it is measured from ("65 km north-east of Surkhet")."""
+def figure_scope(sentence: str, start: int, roles: Roles, kind: str = "", end: int = 0, reach: int = 0) -> str:
+    """The sub-area a figure is about: a scope named in its clause, or in the clause of a figure of
+    another role coordinated with it, ending at `reach` ("44 died and 70 were injured in X district"
+    are both X's, but in "2,012 died, most of them in X province" the toll is the whole story's), or
+    in a leading "In X province," clause; for a quantity, the place it is measured from ("65 km
+    north-east of Surkhet")."""
     if kind == "quantity":
         anchor = roles.anchor.match(sentence[end:end + 80])
         return anchor.group("a").lower() if anchor else ""
     lo, hi = clause_bounds(sentence, start)
-    m = roles.scope.search(sentence, lo, min(hi, len(sentence))) or roles.alone.search(sentence)
+    m = (roles.scope.search(sentence, lo, min(hi, len(sentence))) or roles.alone.search(sentence)
+         or (roles.scope.search(sentence, end, reach) if reach > end else None))
     if m is None and sentence.lstrip().startswith("In "):
         first_lo, first_hi = clause_bounds(sentence, 0)
         m = roles.scope.search(sentence, first_lo, min(first_hi, len(sentence)))
@@ -213,6 +221,36 @@ def ranges_and_previous(sentence: str, figures: list[Figure]) -> tuple[dict[int,
     return bounds, previous
 
 
+def _coordinated_reach(sentence: str, figures: list[Figure], figure_roles: list[str], i: int) -> int:
+    """Where figure i's scope may still be named: to the end of the next figure's clause when that
+    figure has another known role and is joined to it by "and" ("44 died and 70 were injured in
+    X"); else nowhere beyond its own clause (0)."""
+    if i + 1 >= len(figures) or figure_roles[i + 1] in ("", figure_roles[i]):
+        return 0
+    nxt = figures[i + 1]
+    if not re.fullmatch(r"[^,;]*\band\b[^,;]*", sentence[figures[i].end:nxt.start]):
+        return 0
+    return min(clause_bounds(sentence, nxt.start)[1], len(sentence))
+
+
+def _breakdown_reach(sentence: str, figures: list[Figure], figure_roles: list[str], i: int) -> int:
+    """The text after figure i up to the next figure of its own or an unknown role (a breakdown's
+    next item)."""
+    return next((g.start for g, r in zip(figures[i + 1:], figure_roles[i + 1:], strict=True)
+                 if r in (figure_roles[i], "")), len(sentence))
+
+
+def breakdown_scopes(sentence: str, figures: list[Figure], reaches: list[int], roles: Roles) -> dict[int, str]:
+    """A sentence that splits a count by place ("92 died in Jajarkot, while 36 perished in Rukum
+    West") scopes each figure to its own place, even the story's own place: index -> place."""
+    places = {}
+    for i, f in enumerate(figures):
+        m = roles.in_place.match(sentence[f.end:reaches[i]])
+        if m:
+            places[i] = m.group("a").lower()
+    return places if len(set(places.values())) > 1 else {}
+
+
 def figure_place(sentence: str, roles: Roles) -> str:
     """The place a sentence opens with ("In Rukum West, 52 people died", "Similarly, in X, ...")."""
     m = roles.place.match(sentence)
@@ -227,10 +265,11 @@ def _percent_base(sentence: str, end: int, stop: frozenset[str]) -> str:
     return " ".join(stem(w.rstrip("’'s") if w.endswith(("’s", "'s")) else w) for w in words)
 
 
-def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str], roles: Roles) -> dict:
+def _figure_row(f: Figure, sentence: str, offset: int, stop: frozenset[str], roles: Roles, role: str,
+                reach: int) -> dict:
     return {"claim_type": "figure", "start": offset + f.start, "end": offset + f.end, "text": f.text,
-            "role": figure_role(sentence, f.start, f.end, roles, f.kind),
-            "scope": figure_scope(sentence, f.start, roles, f.kind, f.end), "place": figure_place(sentence, roles),
+            "role": role, "scope": figure_scope(sentence, f.start, roles, f.kind, f.end, reach),
+            "place": figure_place(sentence, roles),
             "kind": f.kind, "value": f.value, "unit": f.unit, "qualifier": f.qualifier, "precision": f.precision,
             "sig_digits": f.sig_digits, "scale": f.scale, "noun": f.noun.lower(),
             "base": _percent_base(sentence, f.end, stop) if f.kind == "percent" else "",
@@ -287,10 +326,16 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         opening = intro_year(text) if figures else ""
         converted = conversions(text, figures)
         bounds, previous = ranges_and_previous(text, figures) if len(figures) else ({}, set())
+        figure_roles = [figure_role(text, f.start, f.end, roles, f.kind) for f in figures]
+        reaches = [_coordinated_reach(text, figures, figure_roles, i) for i in range(len(figures))]
+        split = breakdown_scopes(text, figures, [_breakdown_reach(text, figures, figure_roles, i)
+                                                 for i in range(len(figures))], roles) if len(figures) > 1 else {}
         for i, f in enumerate(figures):
-            row = base | _figure_row(f, text, start, stop, roles) | {
+            row = base | _figure_row(f, text, start, stop, roles, figure_roles[i], reaches[i]) | {
                 "years": opening or fact_year(text, f.start, years), "conversion": i in converted,
                 "previous": i in previous}
+            if i in split and not row["scope"]:
+                row["scope"] = split[i]
             if i in bounds and not row["qualifier"]:
                 row["qualifier"] = bounds[i]
             rows.append(row)
