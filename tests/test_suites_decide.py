@@ -158,7 +158,8 @@ def test_boilerplate_length_cut_off_is_a_suite_choice(tmp_path):
     assert chrome(None) == ["Share this"]  # the long paragraph is a candidate the suite rejects
 
     def up_to_600(exps: list[dict]) -> None:
-        exps[0]["kwargs"]["row_condition"]["parameter"] = 600
+        rule = _by_check(exps, "boilerplate")["kwargs"]["row_condition"]
+        next(c for c in rule["conditions"] if c["column"]["name"] == "para_chars")["parameter"] = 600
 
     assert sorted(chrome(_tuned(tmp_path, "boilerplate", up_to_600))) == ["Share this", "The budget"]
 
