@@ -67,7 +67,11 @@ def write_baseline(findings_path: Path, out: Path) -> int:
 
 
 def load_baseline(path: Path) -> set[str]:
-    """The accepted finding ids of a baseline file; BaselineError naming the file when it is wrong."""
+    """The accepted finding ids of a baseline file; BaselineError naming the file when it is wrong.
+
+    Each entry needs an `id`; `kind`, `source`, `evidence` and a `note` (why it is accepted, as the
+    report page writes it) are optional and only for the reader.
+    """
     doc = _read_json(Path(path), "baseline file")
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise BaselineError(f"{path}: not a baseline file (expected an object with a 'findings' list)")
@@ -79,6 +83,8 @@ def load_baseline(path: Path) -> set[str]:
     for i, entry in enumerate(doc["findings"]):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not entry["id"]:
             raise BaselineError(f"{path}: findings[{i}] must be an object with a non-empty string 'id'")
+        if entry.get("note") is not None and not isinstance(entry["note"], str):
+            raise BaselineError(f"{path}: findings[{i}].note must be a string (why the finding is accepted)")
         ids.add(entry["id"])
     return ids
 

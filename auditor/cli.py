@@ -19,11 +19,11 @@ from pathlib import Path
 from . import __version__
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
+FORMATS = frozenset({"html", "json", "csv", "sarif", "junit"})  # run.FORMATS (kept here: no heavy import to parse)
+TERMINAL_ROWS = 20  # summary rows on a terminal (the worst sources); all rows when stdout is not a terminal
 
 
 def _formats(value: str) -> set[str]:
-    from .run import FORMATS
-
     chosen = {v.strip() for v in value.split(",") if v.strip()}
     unknown = chosen - FORMATS
     if unknown:
@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--jobs", type=int, help="worker processes (default: the machine's cores)")
     a.add_argument("--engine", choices=["pandas", "spark"], default="pandas",
                    help="spark: per-source stages as a Spark job, suites validated on Spark (extra auditor[spark])")
+    a.add_argument("--compare", type=Path, metavar="FINDINGS.json",
+                   help="mark findings new/unchanged against a previous run's findings.json (default with --db: "
+                        "the history's previous run)")
     b = sub.add_parser("baseline", help="accept every finding of a run")
     b.add_argument("findings", type=Path)
     b.add_argument("--out", type=Path, required=True)
@@ -65,51 +68,107 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(result) -> str:
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _summary(result, limit: int | None = None) -> str:
+    """The summary table, worst source first, full ids; at most `limit` rows (the rest counted)."""
     from .findings import SEVERITIES
 
-    lines = [f"{'story':<16} {'source':<34} {'score':>6} {'grade':>5} " + " ".join(f"{s:>7}" for s in SEVERITIES)]
     counts: dict[str, dict[str, int]] = {}
     for f in result.findings_doc["findings"]:
         if not f["suppressed"]:
             counts.setdefault(f["source"], {}).setdefault(f["severity"], 0)
             counts[f["source"]][f["severity"]] += 1
-    for s in result.scores_doc["sources"]:
+    ranked = sorted(result.scores_doc["sources"], key=lambda s: (s["score"], s["story"], s["source"]))
+    shown = ranked if limit is None else ranked[:limit]
+    story_w = max([len("story")] + [len(str(s["story"])) for s in shown])
+    source_w = max([len("source")] + [len(str(s["source"])) for s in shown])
+    lines = [f"{'story':<{story_w}}  {'source':<{source_w}} {'score':>6} {'grade':>5} "
+             + " ".join(f"{s:>7}" for s in SEVERITIES)]
+    for s in shown:
         c = counts.get(s["source"], {})
-        lines.append(f"{s['story'][:16]:<16} {s['source'][:34]:<34} {s['score']:>6.1f} {s['grade']:>5} "
+        lines.append(f"{s['story']:<{story_w}}  {s['source']:<{source_w}} {s['score']:>6.1f} {s['grade']:>5} "
                      + " ".join(f"{c.get(k, 0):>7}" for k in SEVERITIES))
+    if len(ranked) > len(shown):
+        lines.append(f"… and {_plural(len(ranked) - len(shown), 'more source')} (all in scores.json)")
     skipped = [s for s in result.findings_doc["sources"] if s["status"] == "skipped"]
-    for s in skipped:
+    for s in skipped[:limit] if limit is not None else skipped:
         lines.append(f"skipped {s['path']}: {s['reason']}")
+    if limit is not None and len(skipped) > limit:
+        lines.append(f"… and {_plural(len(skipped) - limit, 'more skipped input')} (all in findings.json)")
     n = len(result.findings_doc["findings"])
-    verdict = "passed" if result.passed else f"FAILED ({len(result.gate_failures)} source(s))"
-    audited = len(result.scores_doc["sources"])
-    lines.append(f"{audited} sources audited, {len(skipped)} skipped, {n} findings; gate {verdict}")
-    for source, reason in sorted(result.gate_failures.items()):
+    verdict = "passed" if result.passed else f"FAILED ({_plural(len(result.gate_failures), 'source')})"
+    lines.append(f"{_plural(len(ranked), 'source')} audited, {len(skipped):,} skipped, {_plural(n, 'finding')}"
+                 f"{_changes(result.findings_doc['run'])}; gate {verdict}")
+    failures = sorted(result.gate_failures.items())
+    for source, reason in failures[:limit] if limit is not None else failures:
         lines.append(f"  gate: {source}: {reason}")
+    if limit is not None and len(failures) > limit:
+        lines.append(f"  … and {_plural(len(failures) - limit, 'more failing source')} (see junit.xml or the report)")
     return "\n".join(lines)
+
+
+def _changes(run: dict) -> str:
+    """' (3 new, 1 fixed since 2026-11-22)' when the run was compared with a previous one."""
+    changes, previous = run.get("changes"), run.get("previous") or {}
+    if not changes:
+        return ""
+    since = f" since {previous['date']}" if previous.get("date") else ""
+    return f" ({changes['new']:,} new, {changes['absent']:,} fixed{since})"
+
+
+def _start(args: argparse.Namespace) -> bool:
+    """Say at once that the audit starts (before the seconds of library imports); False for missing paths."""
+    paths = args.paths or [SEED_DIR]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"auditor: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return False
+    print(f"[auditor] auditing {_plural(len(paths), 'path')}…", file=sys.stderr, flush=True)
+    return True
 
 
 def _audit(args: argparse.Namespace) -> int:
     from .run import AuditOptions, audit
 
     paths = args.paths or [SEED_DIR]
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        print(f"auditor: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
-        return 2
+
     options = AuditOptions(paths=paths, out=args.out, formats=args.formats, expectations=args.expectations,
                            fail_under=args.fail_under, fail_on=args.fail_on, baseline=args.baseline,
-                           stories=args.stories, db=args.db, jobs=args.jobs, engine=args.engine)
+                           stories=args.stories, db=args.db, jobs=args.jobs, engine=args.engine,
+                           compare=args.compare)
     result = audit(options, announce=_announce)
-    print(f"reports written to {result.folders[-1] if result.folders else args.out}", file=sys.stderr)
+    print(f"reports written to {_written(result.folders, args.out)}", file=sys.stderr)
     return 0 if result.passed else 1
 
 
+def _written(folders: list[Path], out: Path) -> str:
+    """Where the reports went: 'reports/latest', or with --db 'reports/latest (and reports/2026-11-22,
+    index reports/index.html)'."""
+    if not folders:
+        return str(out)
+    if len(folders) == 1:
+        return str(folders[0])
+    dated = ", ".join(str(f) for f in folders[:-1])
+    return f"{folders[-1]} (and {dated}; runs listed in {folders[-1].parent / 'index.html'})"
+
+
 def _announce(result) -> None:
-    """The summary on stdout, flushed before the outputs are published (a closed pipe stops the run)."""
-    print(_summary(result))
+    """The summary on stdout, flushed before the outputs are published (a closed pipe stops the run).
+
+    On a terminal only the worst TERMINAL_ROWS sources are listed; piped or redirected, all of them.
+    """
+    print(_summary(result, TERMINAL_ROWS if _isatty() else None))
     sys.stdout.flush()
+
+
+def _isatty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _baseline(args: argparse.Namespace) -> int:
@@ -223,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"audit": _audit, "baseline": _baseline, "history": _history}
     if args.command != "audit":
         return _run(handlers[args.command], args)
+    if not _start(args):
+        return 2
     with _sigint_noted():
         code = _run(_audit, args)
         if code != 130 and _interrupted():  # Ctrl-C swallowed somewhere: still never a success

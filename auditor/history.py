@@ -573,6 +573,46 @@ def score_history(url_or_path: str) -> list[dict]:
         raise HistoryError(f"no history database at {exc}") from None
 
 
+def previous_run(url_or_path: str, run_key: str | None) -> dict | None:
+    """The most recent recorded run other than `run_key` (preferring one of the same inputs), with its
+    findings and per-source scores; None when there is none (or no database yet).
+
+    {"run", "started", "n_findings", "findings": [{id, kind, subkind, check, severity, source, story,
+    line, end_line, evidence, message, suppressed}], "scores": [{source, story, score, grade}]}
+    """
+    inputs = run_key.split(":", 1)[1] if run_key and ":" in run_key else None
+    try:
+        with _open(url_or_path, create=False) as engine:
+            if not _readable(engine):
+                return None
+            with engine.connect() as conn:
+                query = select(runs.c.id, runs.c.run_key, runs.c.started, runs.c.n_findings)
+                if run_key is not None:
+                    query = query.where(runs.c.run_key.is_distinct_from(run_key))
+                rows = list(conn.execute(query.order_by(runs.c.started.desc(), runs.c.id.desc())))
+                if not rows:
+                    return None
+                same = [r for r in rows if inputs is not None and str(r.run_key or "").split(":", 1)[-1] == inputs]
+                chosen = (same or rows)[0]
+                return {"run": chosen.id, "started": chosen.started, "n_findings": chosen.n_findings,
+                        "findings": _run_findings(conn, chosen.id), "scores": _run_scores(conn, chosen.id)}
+    except _NoDatabase:
+        return None
+
+
+def _run_findings(conn: Connection, run_id: int) -> list[dict]:
+    query = select(findings.c.finding_id.label("id"), findings.c.kind, findings.c.subkind, findings.c.check,
+                   findings.c.severity, findings.c.source, findings.c.story, findings.c.line,
+                   findings.c.end_line, findings.c.evidence, findings.c.message, findings.c.suppressed)
+    return [dict(r._mapping) for r in conn.execute(query.where(findings.c.run_id == run_id).order_by(findings.c.id))]
+
+
+def _run_scores(conn: Connection, run_id: int) -> list[dict]:
+    query = select(sources.c.source, sources.c.story, sources.c.score, sources.c.grade).where(
+        sources.c.run_id == run_id, sources.c.status == "audited")
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
 def _chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -690,25 +730,42 @@ def _labels(groups: dict[tuple[str, str], list[dict]]) -> dict[tuple[str, str], 
     }
 
 
+def _run_labels(runs: list[tuple[str, int]]) -> list[str]:
+    """A run's date (YYYY-MM-DD); date and time where two shown runs share a date."""
+    dates = [started[:10] or f"run {run}" for started, run in runs]
+    if len(set(dates)) == len(dates):
+        return dates
+    return [started[:16].replace("T", " ") or f"run {run}" for started, run in runs]
+
+
 def format_history(rows: list[dict], *, last: int = 10) -> str:
-    """Plain text: one line per source with its recent scores, oldest first, and the trend."""
+    """Plain text: a header of run dates (the last `last` runs, oldest first), then one line per
+    source with its score in each run, the trend between its last two scores and its grade."""
     if not rows:
         return "no runs recorded\n"
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str], dict[tuple[str, int], dict]] = {}
     for r in rows:
-        groups.setdefault((str(r.get("story") or ""), str(r.get("source") or "")), []).append(r)
+        run = (str(r.get("started") or ""), int(r.get("run") or 0))
+        groups.setdefault((str(r.get("story") or ""), str(r.get("source") or "")), {})[run] = r
+    every = sorted({run for series in groups.values() for run in series})
+    shown = every[-last:]
     labels = _labels(groups)
-    width = max(len(v) for v in labels.values())
-    lines = []
+    width = max(len("source"), *(len(v) for v in labels.values()))
+    dates = _run_labels(shown)
+    cell = max(6, *(len(d) for d in dates))
+    hidden = len(every) - len(shown)
+    more = f"{hidden} earlier run{'s' if hidden != 1 else ''} not shown\n" if hidden else ""
+    lines = [f"{'source':<{width}}  " + "  ".join(f"{d:>{cell}}" for d in dates) + "  trend"]
     for key in sorted(groups, key=lambda k: (k[1], k[0])):
-        series = groups[key][-last:]
-        shown = ["—" if r.get("score") is None else f"{float(r['score']):.1f}" for r in series]
-        scored = [float(r["score"]) for r in series if r.get("score") is not None]
-        more = "… " if len(groups[key]) > last else ""
-        grade = next((r.get("grade") for r in reversed(series) if r.get("grade")), "")
+        series = groups[key]
+        cells = ["" if run not in series else "—" if series[run].get("score") is None
+                 else f"{float(series[run]['score']):.1f}" for run in shown]
+        ordered = [series[run] for run in sorted(series)]
+        scored = [float(r["score"]) for r in ordered if r.get("score") is not None]
+        grade = next((r.get("grade") for r in reversed(ordered) if r.get("grade")), "")
         tail = "  ".join(x for x in (_trend(scored), f"({grade})" if grade else "") if x)
-        lines.append(f"{labels[key]:<{width}}  {more}{' → '.join(shown)}  {tail}".rstrip())
-    return "\n".join(lines) + "\n"
+        lines.append(f"{labels[key]:<{width}}  " + "  ".join(f"{c:>{cell}}" for c in cells) + f"  {tail}".rstrip())
+    return more + "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def ensure_schema(url_or_path: str) -> int:

@@ -104,7 +104,10 @@ def test_baseline_accepts_a_run_and_a_new_finding_fails_it(tmp_path, capsys):
     capsys.readouterr()
     assert main(["audit", str(story), "--out", str(tmp_path / "third"), "--format", "json", "--fail-on", "info",
                  "--baseline", str(baseline)]) == 1
-    assert "repeated_word" in capsys.readouterr().out
+    assert "gate: 002_5a82331feb5ebb93" in capsys.readouterr().out
+    third = json.loads((tmp_path / "third" / "findings.json").read_text(encoding="utf-8"))
+    assert "repeated_word" in {f["kind"] for f in third["findings"] if not f["suppressed"]}
+    assert {f["source"] for f in third["findings"] if not f["suppressed"]} == {"002_5a82331feb5ebb93"}
 
 
 def test_history_shows_recorded_runs(tmp_path, capsys):
@@ -114,5 +117,67 @@ def test_history_shows_recorded_runs(tmp_path, capsys):
     assert main(["history", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "001_f3a0a87b8cbc2b14" in out and "004_e7018128cba81592" in out
-    dated = [p.name for p in (tmp_path / "r").iterdir() if not p.name.startswith(".")]
-    assert "latest" in dated and len(dated) == 2, dated  # a dated run folder beside latest/
+    dated = sorted(p.name for p in (tmp_path / "r").iterdir() if not p.name.startswith("."))
+    assert dated[1:] == ["index.html", "latest"] and len(dated) == 3, dated  # a dated run folder beside latest/
+    assert out.splitlines()[0].split()[1] == dated[0]  # the run's date heads the trend
+
+
+def _result(n: int, *, passed: bool = True):
+    from types import SimpleNamespace
+
+    scores = [{"source": f"story-{i:04d}/a-very-long-source-identifier-{i:04d}", "story": f"story-{i:04d}",
+               "score": float((i * 37) % 100), "grade": "C"} for i in range(n)]
+    findings = [{"source": scores[0]["source"], "severity": "error", "suppressed": False}]
+    return SimpleNamespace(scores_doc={"sources": scores}, passed=passed, gate_failures={},
+                           findings_doc={"findings": findings, "sources": [], "run": {}})
+
+
+def test_summary_is_worst_first_with_full_ids_and_bounded_on_a_terminal():
+    from auditor.cli import _summary
+
+    result = _result(25)
+    lines = _summary(result).splitlines()
+    rows = lines[1:-1]
+    assert len(rows) == 25
+    scores = [float(r.split()[2]) for r in rows]
+    assert scores == sorted(scores)  # the worst source first
+    assert all(r.split()[1].startswith("story-") and r.split()[1].endswith(r.split()[0][-4:]) for r in rows)
+    assert "a-very-long-source-identifier-0000" in _summary(result)  # ids never cut
+    short = _summary(result, 20).splitlines()
+    assert len(short) == 1 + 20 + 2 and short[21] == "… and 5 more sources (all in scores.json)"
+    assert _summary(_result(1)).splitlines()[-1] == "1 source audited, 0 skipped, 1 finding; gate passed"
+
+
+def test_terminal_gets_twenty_rows_a_pipe_gets_all(monkeypatch, capsys):
+    from auditor import cli
+
+    monkeypatch.setattr(cli, "_isatty", lambda: True)
+    cli._announce(_result(30))
+    assert "… and 10 more sources" in capsys.readouterr().out
+    monkeypatch.setattr(cli, "_isatty", lambda: False)
+    cli._announce(_result(30))
+    assert "more sources" not in capsys.readouterr().out
+
+
+def test_a_line_at_once_before_the_heavy_imports(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys, auditor.cli as c\n"
+            "def stop(*a, **k):\n"
+            "    print('pandas' in sys.modules, file=sys.stderr); raise SystemExit(0)\n"
+            "import auditor.cli\n"
+            "sys.modules['auditor.run'] = type(sys)('auditor.run')\n"
+            "stub = sys.modules['auditor.run']\n"
+            "stub.AuditOptions, stub.reset_interrupts, stub.on_sigint = stop, (lambda: None), (lambda *a: None)\n"
+            "stub.interrupted, stub.audit = (lambda: False), stop\n"
+            f"c.main(['audit', {str(ROOT / 'seeds')!r}, '--out', {str(tmp_path / 'o')!r}])\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    lines = done.stderr.splitlines()
+    assert lines[0] == "[auditor] auditing 1 path…" and lines[1] == "False", done.stderr
+
+
+def test_formats_match_the_runner():
+    from auditor import cli, run
+
+    assert set(cli.FORMATS) == run.FORMATS

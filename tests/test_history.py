@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from auditor.history import (
     cached_results,
     ensure_schema,
     format_history,
+    previous_run,
     record_run,
     score_history,
 )
@@ -134,10 +136,26 @@ def test_two_runs_show_in_history(db: str) -> None:
     ]
     assert [r["source"] for r in rows] == ["a", "a", "b", "b", "c", "c"]
     assert {"run", "started", "source", "story", "score", "grade"} <= set(rows[0])
-    text = format_history(rows)
-    assert "a  62.5 → 58.0  ▼ -4.5  (D)" in text
-    assert "b  80.0 → 80.0  ▬  (B)" in text
+    text = format_history(rows).splitlines()
+    assert text[0].split() == ["source", "2026-11-21", "2026-11-22", "trend"]
+    assert text[1].split() == ["a", "62.5", "58.0", "▼", "-4.5", "(D)"]
+    assert text[2].split() == ["b", "80.0", "80.0", "▬", "(B)"]
     assert _count(db, "findings") == 4 and _count(db, "scores") == 8 and _count(db, "sources") == 6
+
+
+def test_previous_run_prefers_the_same_inputs(db: str, tmp_path: Path) -> None:
+    assert previous_run(str(tmp_path / "none.sqlite"), "2026-11-22:seeds") is None  # no database yet
+    first = record_run(db, *_docs("2026-11-20T02:30:00Z", {"a": 60.0, "b": 80.0}), run_key="2026-11-20:seeds")
+    other = record_run(db, *_docs("2026-11-21T02:30:00Z", {"a": 10.0, "b": 20.0}), run_key="2026-11-21:other")
+    third = record_run(db, *_docs("2026-11-22T02:30:00Z", {"a": 70.0, "b": 80.0}), run_key="2026-11-22:seeds")
+    found = previous_run(db, "2026-11-23:seeds")
+    assert found is not None and found["run"] == third and found["started"] == "2026-11-22T02:30:00Z"
+    assert found["n_findings"] == 2 and {f["id"] for f in found["findings"]} == {"f1", "f2"}
+    assert {f["kind"] for f in found["findings"]} == {"duplicate_paragraph", "repeated_word"}
+    assert sorted((s["source"], s["score"]) for s in found["scores"]) == [("a", 70.0), ("b", 80.0)]
+    assert previous_run(db, "2026-11-22:seeds")["run"] == first  # a rerun of that night: the night before
+    assert previous_run(db, "2026-11-23:elsewhere")["run"] == third  # no run of these inputs: the last run
+    assert previous_run(db, "2026-11-22:other")["run"] == other
 
 
 def test_rerun_with_same_key_replaces(db: str) -> None:
@@ -288,8 +306,17 @@ def test_format_history_rows() -> None:
         for i, s in enumerate([62.5, 58.0, 71.0], start=1)
     ]
     rows.append({"run": 1, "started": "x", "source": "bad", "story": "seeds", "score": None, "grade": None})
+    rows[-1]["started"] = rows[0]["started"]
     text = format_history(copy.deepcopy(rows))
-    assert text.splitlines() == ["001_f3a0  62.5 → 58.0 → 71.0  ▲ +13.0  (C)", "bad       —"]
-    many = [dict(rows[0], run=i, score=float(i)) for i in range(15)]
-    assert format_history(many, last=3).startswith("001_f3a0  … 12.0 → 13.0 → 14.0  ▲ +1.0")
+    assert text.splitlines() == ["source    2026-11-01  2026-11-02  2026-11-03  trend",
+                                 "001_f3a0        62.5        58.0        71.0  ▲ +13.0  (C)",
+                                 "bad                —"]
+    many = [dict(rows[0], run=i, started=f"2026-10-{i + 1:02d}T02:30:00Z", score=float(i)) for i in range(15)]
+    lines = format_history(many, last=3).splitlines()
+    assert lines[0] == "12 earlier runs not shown"
+    assert lines[1].split() == ["source", "2026-10-13", "2026-10-14", "2026-10-15", "trend"]
+    assert lines[2].split() == ["001_f3a0", "12.0", "13.0", "14.0", "▲", "+1.0", "(C)"]
+    same_day = [dict(rows[0], run=1, started="2026-11-01T02:30:00Z"), dict(rows[0], run=2, started="2026-11-01T09:15:00Z")]
+    header = format_history(same_day).splitlines()[0]
+    assert re.split(r"\s{2,}", header)[1:3] == ["2026-11-01 02:30", "2026-11-01 09:15"]
     assert format_history([]) == "no runs recorded\n"

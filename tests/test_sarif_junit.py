@@ -191,7 +191,7 @@ def test_every_finding_is_a_result(doc: dict, tmp_path: Path) -> None:
     # a check nobody described still gets a rule
     assert rules[-1]["id"] == "garbled_text.camel"
     assert rules[0]["defaultConfiguration"]["level"] == "error"
-    assert rules[0]["help"]["text"] == "Remove the copy."
+    assert rules[0]["help"]["text"].startswith("Flags a paragraph")  # from docs/checks/duplicate_paragraph.md
 
 
 def test_locations_regions_and_related(doc: dict, tmp_path: Path) -> None:
@@ -254,6 +254,86 @@ def test_empty_run_is_valid() -> None:
     sarif = build_sarif({"run": {}, "sources": [], "findings": []}, [])
     jsonschema.validators.validator_for(schema)(schema).validate(sarif)
     assert sarif["runs"][0]["results"] == []
+
+
+def test_rule_help_is_the_check_page_in_markdown_with_a_link(doc: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.render import sarif
+
+    rule = build_sarif(doc, RULES)["runs"][0]["tool"]["driver"]["rules"][1]
+    assert rule["id"] == "repeated_word"
+    markdown = rule["help"]["markdown"]
+    assert markdown.startswith("**Flags** the same word written twice") and "**Why it matters**" in markdown
+    assert "**Knobs**" not in markdown  # only the Flags and Why sections
+    assert rule["helpUri"].startswith("file://") and rule["helpUri"].endswith("docs/checks/repeated_word.md")
+    assert f"]({rule['helpUri']})" in markdown and "**" not in rule["help"]["text"]
+    monkeypatch.setattr(sarif, "DOCS_DIR", Path("/nonexistent/docs/checks"))  # docs not installed
+    rule = build_sarif(doc, RULES)["runs"][0]["tool"]["driver"]["rules"][1]
+    assert rule["help"] == {"text": "The same word twice in a row."} and "helpUri" not in rule
+
+
+def test_inputs_outside_the_working_folder_get_their_own_base_id(doc: dict, tmp_path: Path) -> None:
+    doc["run"]["inputs"] = [str(tmp_path / "seeds")]
+    elsewhere = tmp_path / "elsewhere"
+    run = build_sarif(doc, RULES, base_dir=elsewhere)["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == "001_f3a0.txt" and location["uriBaseId"] == "INPUT1"
+    assert run["originalUriBaseIds"]["INPUT1"]["uri"] == (tmp_path / "seeds").as_uri() + "/"
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == elsewhere.as_uri() + "/"
+    uris = [a["location"]["uri"] for a in run["artifacts"]]
+    assert not [u for u in uris if u.startswith("file:")], uris
+    odd = run["results"][2]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert (odd["uri"], odd["uriBaseId"]) == ("dir%20with%20space/%C3%BC%231.txt", "INPUT1")
+
+
+def test_regions_have_columns_from_the_text(doc: dict, tmp_path: Path) -> None:
+    text = "Title\r\n\nThe company said the the lawsuit.\nSecond line here."
+    start = text.index("the the")
+    doc["findings"][1].update(line=3, end_line=3, span=[start, start + 7])
+    end_para = text.index("here.") + 5
+    doc["findings"][0].update(line=3, end_line=4, span=[text.index("company"), end_para], related=[])
+    run = build_sarif(doc, RULES, base_dir=tmp_path, texts={"001_f3a0": text})["runs"][0]
+    word = run["results"][1]["locations"][0]["physicalLocation"]["region"]
+    assert (word["startLine"], word["startColumn"], word["endColumn"]) == (3, 18, 25)
+    para = run["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert (para["startColumn"], para["endLine"], para["endColumn"]) == (5, 4, 18)
+    doc["findings"][1]["line"] = 7  # lines that disagree with the text: no columns rather than wrong ones
+    region = build_sarif(doc, RULES, texts={"001_f3a0": text})["runs"][0]["results"][1]["locations"][0][
+        "physicalLocation"]["region"]
+    assert "startColumn" not in region
+
+
+def test_message_links_the_related_locations(doc: dict, tmp_path: Path) -> None:
+    doc["findings"][0]["message"] = "Paragraph [copied] from 000_c631."
+    result = build_sarif(doc, RULES, base_dir=tmp_path)["runs"][0]["results"][0]
+    text = result["message"]["text"]
+    assert text == ("Paragraph \\[copied\\] from 000_c631. See [000_c631 line 13](1).")
+    assert result["relatedLocations"][0]["id"] == 1
+    many = [dict(doc["findings"][0]["related"][0], line=n) for n in range(1, 8)]
+    doc["findings"][0]["related"] = many
+    text = build_sarif(doc, RULES, base_dir=tmp_path)["runs"][0]["results"][0]["message"]["text"]
+    assert "[000_c631 line 5](5)" in text and "(6)" not in text and text.endswith(" and 2 more.")
+
+
+def test_baseline_state_and_absent_findings(doc: dict, tmp_path: Path) -> None:
+    schema = _schema()
+    doc["findings"][0]["baseline_state"] = "new"
+    doc["findings"][1]["baseline_state"] = "unchanged"
+    doc["findings"][2]["baseline_state"] = "unchanged"
+    doc["run"]["previous"] = {"started": "2026-11-21T02:30:00Z", "date": "2026-11-21", "findings": 3}
+    doc["run"]["absent"] = [{"id": "gone", "kind": "repeated_word", "check": "repeated_word", "source": "000_c631",
+                             "story": "seeds", "line": 4, "evidence": "a a", "severity": "warning"}]
+    sarif = build_sarif(doc, RULES, base_dir=tmp_path)
+    jsonschema.validators.validator_for(schema)(schema).validate(sarif)
+    run = sarif["runs"][0]
+    assert [r["baselineState"] for r in run["results"]] == ["new", "unchanged", "unchanged"]
+    assert [a["id"] for a in run["properties"]["absent"]] == ["gone"]
+    assert run["properties"]["absent"][0]["ruleId"] == "repeated_word"
+    assert run["properties"]["previousRun"]["date"] == "2026-11-21"
+    del doc["run"]["previous"], doc["run"]["absent"]
+    for f in doc["findings"]:
+        del f["baseline_state"]
+    plain = build_sarif(doc, RULES, base_dir=tmp_path)["runs"][0]
+    assert "properties" not in plain and not any("baselineState" in r for r in plain["results"])
 
 
 # ---------------------------------------------------------------- JUnit

@@ -235,15 +235,17 @@ def _annotate_cells(ax: Any, matrix: Sequence[Sequence[int]], peak: int) -> None
                 ax.text(x + 0.5, y + 0.5, str(value), ha="center", va="center", fontsize=7, color=colour)
 
 
-def _trend_series(history: Iterable[dict]) -> tuple[list[str], dict[tuple[str, str], dict[str, float]]]:
-    """Sorted run labels and, per (story, source), the score of each run."""
-    runs: set[str] = set()
-    series: dict[tuple[str, str], dict[str, float]] = {}
+def _trend_series(
+    history: Iterable[dict],
+) -> tuple[list[tuple[str, str]], dict[tuple[str, str], dict[tuple[str, str], float]]]:
+    """Runs as (started, run id) in time order and, per (story, source), the score of each run."""
+    runs: set[tuple[str, str]] = set()
+    series: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
     for row in history:
         score = _score(row.get("score")) if isinstance(row, dict) else None
         if score is None:
             continue
-        run = str(row.get("run"))
+        run = (str(row.get("started") or ""), f"{row.get('run')!s:>12}")
         runs.add(run)
         series.setdefault((str(row.get("story")), str(row.get("source"))), {})[run] = score
     return sorted(runs), series
@@ -273,9 +275,12 @@ def trend_chart(history: list[dict] | None) -> str:
         )
     step = max(1, len(runs) // 8)
     ticks = list(range(0, len(runs), step))
+    dates = [started[:10] or run.strip() for started, run in runs]  # the run dates; time too on a shared date
+    if len(set(dates)) < len(dates):
+        dates = [started[:16].replace("T", " ") or run.strip() for started, run in runs]
     ax.set_xticks(
         ticks,
-        [_plain(runs[i][:16].replace("T", " ")) for i in ticks],
+        [_plain(dates[i]) for i in ticks],
         rotation=30,
         ha="right",
         rotation_mode="anchor",
