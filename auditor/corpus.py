@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,3 +58,17 @@ def disagreements(group: list, key: Callable) -> list[tuple[list, list, bool]]:
     for side in split[1:]:
         out.append((side, [x for other in split if other is not side for x in other], False))
     return out
+
+
+def publication_days(corpus: Corpus) -> dict[str, int]:
+    """Source -> publication day (proleptic ordinal); sources without a known date are left out."""
+    days: dict[str, int] = {}
+    frame = corpus.sources
+    if "published" not in frame:
+        return days
+    for source, published in zip(frame["source"], frame["published"], strict=True):
+        try:
+            days[source] = dt.date.fromisoformat(str(published)[:10]).toordinal()
+        except ValueError:
+            continue
+    return days

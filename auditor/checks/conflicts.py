@@ -26,7 +26,7 @@ from functools import lru_cache
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..corpus import Corpus, candidates, related
+from ..corpus import Corpus, candidates, publication_days, related
 from ..text import admits
 
 FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "calendar_gap", "align_score",
@@ -333,7 +333,7 @@ def _figures(corpus: Corpus) -> pd.DataFrame:
     figs = figs[~unknown].copy()
     figs["role"] = _sole_roles(figs)
     figs = figs[figs["role"] != AMBIGUOUS]
-    figs.attrs["published"] = _publication_days(corpus)
+    figs.attrs["published"] = publication_days(corpus)
     figs.attrs["story_year"] = _story_years(corpus, figs.attrs["published"])
     figs.attrs["tallies"] = frozenset(roles.get("tallies") or [])
     figs.attrs["readings"] = frozenset(roles.get("readings") or [])
@@ -404,20 +404,6 @@ def _story_years(corpus: Corpus, published: dict[str, int]) -> dict[str, str]:
         if source in published:
             years[story][_year_of(published[source])] += 1
     return {story: counts.most_common(1)[0][0] for story, counts in years.items()}
-
-
-def _publication_days(corpus: Corpus) -> dict[str, int]:
-    """Source -> publication day (ordinal); sources without a known date are left out."""
-    frame = corpus.sources
-    days: dict[str, int] = {}
-    if "published" not in frame:
-        return days
-    for source, published in zip(frame["source"], frame["published"], strict=True):
-        try:
-            days[source] = dt.date.fromisoformat(str(published)[:10]).toordinal()
-        except ValueError:
-            continue
-    return days
 
 
 def _row(cand: Candidate, cfg: dict, kind: str) -> dict:

@@ -13,7 +13,6 @@ other_modifier, modifier_differs.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -21,7 +20,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..corpus import Corpus, candidates, disagreements, related, sides
+from ..corpus import Corpus, candidates, disagreements, publication_days, related, sides
 from .confusion import definitions
 
 NAME_PART = r"[A-Z][\w.’'&-]{0,60}"  # bounded: a flood of capitals costs linear time, not its square
@@ -141,7 +140,7 @@ def list_conflicts(corpus: Corpus) -> pd.DataFrame:
     by_story: dict[str, list[Enumeration]] = defaultdict(list)
     for e in _enumerations(corpus, aliases):
         by_story[e.story].append(e)
-    published = _publication_days(corpus)
+    published = publication_days(corpus)
     window = int(cfg.get("same_time_days", 2))
     rows, seen = [], set()
     for story in sorted(by_story):
@@ -207,20 +206,6 @@ def _titled(corpus: Corpus) -> list[Titled]:
     return out
 
 
-def _publication_days(corpus: Corpus) -> dict[str, int]:
-    """Source -> publication date as a day number (sources without a known date are left out)."""
-    days = {}
-    frame = corpus.sources
-    if "published" not in frame:
-        return days
-    for source, published in zip(frame["source"], frame["published"], strict=True):
-        try:
-            days[source] = dt.date.fromisoformat(str(published)[:10]).toordinal()
-        except ValueError:
-            continue
-    return days
-
-
 def title_conflicts(corpus: Corpus) -> pd.DataFrame:
     """One candidate per standing (former, current, acting...) the sources give a titled person.
 
@@ -232,7 +217,7 @@ def title_conflicts(corpus: Corpus) -> pd.DataFrame:
     groups: dict[tuple[str, str, str], dict[str, list[Titled]]] = defaultdict(lambda: defaultdict(list))
     for t in _titled(corpus):
         groups[(t.story, t.person, t.title)][t.source].append(t)
-    published = _publication_days(corpus)
+    published = publication_days(corpus)
     window = int(corpus.config.check("title_conflict").get("same_time_days", 2))
     rows, seen = [], set()
     for key in sorted(groups):
