@@ -28,12 +28,14 @@ from .expect import build_suites, suite_report, to_findings, validate
 from .findings import SEVERITY_RANK, Finding, Locator, finding_order
 from .incremental import cache_keys, reusable, stored_findings
 from .ingest import ingest
+from .language import not_assessed, with_languages
 from .prepare import prepare_all
 from .render.index import INDEX_NAME, check_index, entry, stage_index
 from .score import score_sources
 
 FORMATS = {"html", "json", "csv", "sarif", "junit"}
-SOURCE_FIELDS = ["source", "story", "path", "status", "reason", "title", "published", "outlet", "url", "sha256"]
+SOURCE_FIELDS = ["source", "story", "path", "status", "reason", "title", "published", "language", "outlet", "url",
+                 "sha256"]
 MARKER = ".auditor-out"  # in every run folder: what an earlier audit wrote, and so may be replaced
 MARKER_TEXT = "Written by `auditor audit`: the next audit with the same --out replaces this folder.\n"
 OUTPUT_NAMES = frozenset({"findings.json", "scores.json", "claims.csv", "report.html", "findings.sarif", "junit.xml"})
@@ -93,6 +95,7 @@ def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = 
             jobs: int | None = 1, engine: str = "pandas") -> Analysis:
     """Prepare every story (in parallel with jobs > 1, or on Spark), then validate each suite once."""
     clock = time.perf_counter()
+    sources = with_languages(sources)  # a no-op when audit() detected them already
     audited = sources[sources["status"] == "audited"]
     texts = dict(zip(audited["source"], audited["text"], strict=True))
     frame_names = {s["meta"]["frame"] for s in config.suites.values()}
@@ -153,6 +156,7 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped")
     _require_sources(sources, options.paths)
+    sources = with_languages(sources)
     if options.stories == "auto":
         from .stories import StorySettings, assign_stories
 
@@ -578,6 +582,8 @@ def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, 
     for rec in sources[SOURCE_FIELDS].to_dict("records"):
         row = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()
                if k != "reason" or rec["status"] == "skipped"}
+        if rec["status"] == "audited":
+            row["not_assessed"] = not_assessed(rec["language"])
         if keys and rec["source"] in keys:
             row["cache_key"] = keys[rec["source"]]
         rows.append(row)
@@ -773,4 +779,4 @@ def audit_texts(texts: dict[str, str], config: Config | None = None, story: str 
     from .ingest import Source, finish_source, sources_frame
 
     rows = [finish_source(Source(source=sid, story=story, path=f"{sid}.txt", text=text)) for sid, text in texts.items()]
-    return analyse(sources_frame(rows), config or load_config(), log=lambda _m: None).findings
+    return analyse(with_languages(sources_frame(rows)), config or load_config(), log=lambda _m: None).findings

@@ -7,8 +7,13 @@ Components, weights and formulas come from expectations/scoring.yaml. Component 
   multiplier of 0 keeps a finding explained but free: a tally's update); never below 0.
 - share: max_points x min(1, (numerator / denominator) / target) x the same decay for the
   component's penalty kinds (empty_share when the denominator is 0).
-- presence: max_points split evenly over boolean metrics (dateline, byline, named sources).
-The score is the sum of component points scaled to `scale`; the grade comes from `grades`.
+- presence: max_points split evenly over boolean metrics (dateline, byline, named sources); the
+  `language_metrics` (read by English patterns) are left out for a source in another language.
+A component is not assessed for a source when one of its `not_assessed_when` conditions holds
+(`no_independent_source`: nobody independent in the story could confirm it; `language_not_read`: the
+source is not in English, which the component's cues are): {"points": null, "assessed": false}, and
+it neither adds nor takes points. The score is 100 x the points of the assessed components over their
+maxima (scaled to `scale`); the grade comes from `grades`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ import pandas as pd
 
 from .errors import ConfigError
 from .findings import Finding
+from .language import is_english, languages_of
+
+WHY_NOT = {
+    "no_independent_source": "no independent source in the story to confirm it",
+    "language_not_read": "the source is in {language}, and the component's cues are English",
+}
+"""Why a component is not assessed, by condition (scoring.yaml `not_assessed_when`)."""
 
 
 def grade(score: float, bands: dict[str, float]) -> str:
@@ -73,24 +85,58 @@ def _share_component(spec: dict, own: list[Finding], metrics: dict[str, Any], cf
             "finding_ids": [f.id for f in hits], "detail": detail}
 
 
-def _presence_component(spec: dict, metrics: dict[str, Any]) -> dict:
+def _presence_component(spec: dict, metrics: dict[str, Any], english: bool = True) -> dict:
     top = float(spec["max_points"])
-    items = spec["metrics"]
+    unread = [] if english else [m for m in spec["metrics"] if m in set(spec.get("language_metrics") or [])]
+    items = [m for m in spec["metrics"] if m not in unread]
+    if not items:
+        return _not_assessed(top, "its metrics are read by English patterns")
     have = [m for m in items if metrics.get(m)]
     lacks = [m for m in items if m not in have]
     return {"points": round(top * len(have) / len(items), 2), "max": top, "finding_ids": [],
-            "detail": "has " + (", ".join(have) or "none") + "; lacks " + (", ".join(lacks) or "nothing")}
+            "detail": "has " + (", ".join(have) or "none") + "; lacks " + (", ".join(lacks) or "nothing")
+            + (f"; not assessed: {', '.join(unread)} (English patterns)" if unread else "")}
 
 
-def _component(name: str, spec: dict, own: list[Finding], metrics: dict, cfg: dict) -> dict:
+def _not_assessed(top: float, why: str) -> dict:
+    return {"points": None, "max": top, "assessed": False, "finding_ids": [], "detail": f"not assessed: {why}"}
+
+
+def _component(name: str, spec: dict, own: list[Finding], metrics: dict, cfg: dict,
+               holds: dict[str, str] | None = None) -> dict:
+    """One component's entry; `holds` maps each condition true for the source to why (see WHY_NOT)."""
+    holds = holds or {}
+    unassessable = [holds[c] for c in spec.get("not_assessed_when") or [] if c in holds]
+    if unassessable:
+        return _not_assessed(float(spec["max_points"]), "; ".join(unassessable))
     kind = spec.get("type", "findings")
     if kind == "findings":
-        return _findings_component(spec, own, cfg)
-    if kind == "share":
-        return _share_component(spec, own, metrics, cfg)
-    if kind == "presence":
-        return _presence_component(spec, metrics)
-    raise ConfigError("scoring.yaml", f"component {name}: unknown type {kind!r}")
+        part = _findings_component(spec, own, cfg)
+    elif kind == "share":
+        part = _share_component(spec, own, metrics, cfg)
+    elif kind == "presence":
+        part = _presence_component(spec, metrics, "language_not_read" not in holds)
+    else:
+        raise ConfigError("scoring.yaml", f"component {name}: unknown type {kind!r}")
+    part.setdefault("assessed", True)
+    return part
+
+
+def conditions(language: str, others_in_story: int, metrics: dict[str, Any]) -> dict[str, str]:
+    """The not-assessed conditions that hold for a source, each with why (WHY_NOT)."""
+    holds = {}
+    if others_in_story - int(metrics.get("syndicated_count", 0) or 0) <= 0:
+        holds["no_independent_source"] = WHY_NOT["no_independent_source"]
+    if not is_english(language):
+        holds["language_not_read"] = WHY_NOT["language_not_read"].format(language=language)
+    return holds
+
+
+def total(parts: dict[str, dict], scale: float) -> float:
+    """Score over the assessed components: scale x their points / their maxima."""
+    assessed = [p for p in parts.values() if p.get("assessed", True)]
+    top = sum(float(p["max"]) for p in assessed)
+    return round(scale * sum(p["points"] for p in assessed) / top, 2) if top else scale
 
 
 def score_sources(sources: pd.DataFrame, findings: list[Finding], cfg: dict,
@@ -101,14 +147,16 @@ def score_sources(sources: pd.DataFrame, findings: list[Finding], cfg: dict,
         by_source[f.source].append(f)
     components = cfg.get("components") or {}
     scale = float(cfg.get("scale", 100))
-    total_max = sum(float(c["max_points"]) for c in components.values()) or 1.0
     out = []
     audited = sources[sources["status"] == "audited"].sort_values(["story", "source"])
+    languages = languages_of(audited)
+    story_size = audited["story"].value_counts().to_dict()
     for source, story in zip(audited["source"], audited["story"], strict=True):
         own = by_source.get(source, [])
         mine = (metrics or {}).get(source, {})
-        parts = {name: _component(name, spec, own, mine, cfg) for name, spec in components.items()}
-        value = round(scale * sum(p["points"] for p in parts.values()) / total_max, 2)
+        holds = conditions(languages[source], int(story_size[story]) - 1, mine)
+        parts = {name: _component(name, spec, own, mine, cfg, holds) for name, spec in components.items()}
+        value = total(parts, scale)
         entry = {"source": source, "story": story, "score": value, "grade": grade(value, cfg.get("grades", {})),
                  "components": parts,
                  "findings": dict(sorted(Counter(f.kind for f in own if not f.suppressed).items()))}

@@ -243,6 +243,8 @@ def _register_sources(reg: Registry, findings_doc: dict, scores_doc: dict) -> No
                 url=entry.get("url"),
                 path=entry.get("path"),
                 reason=entry.get("reason"),
+                language=entry.get("language"),
+                not_assessed=entry.get("not_assessed"),
             )
     for entry in scores_doc.get("sources") or []:
         if isinstance(entry, dict):
@@ -367,6 +369,7 @@ def _components(entry: dict) -> list[dict[str, Any]]:
                 "pct": round(pct, 1),
                 "band": charts.grade_band(None, pct),
                 "detail": _str(comp.get("detail")),
+                "assessed": comp.get("assessed") is not False,
             }
         )
     return rows
