@@ -27,7 +27,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, AnyStr
 
@@ -620,5 +620,6 @@ def sources_frame(rows: list[Source]) -> pd.DataFrame:
         seen[src.source] = n + 1
         if n:
             src.source = f"{src.source}~{n + 1}"
-    columns = list(Source.__dataclass_fields__)
-    return pd.DataFrame([asdict(s) for s in rows], columns=columns, dtype=object)
+    columns = list(Source.__dataclass_fields__)  # built column by column: asdict per row costs more than the read
+    return pd.DataFrame({c: pd.Series([getattr(s, c) for s in rows], dtype=object) for c in columns},
+                        columns=columns, dtype=object)

@@ -215,14 +215,17 @@ def _transparency(corpus: Corpus) -> dict[str, dict]:
     lex = corpus.config.lexicons.get("attribution", {})
     bylines = _compile((lex.get("byline") or {}).get("patterns", []), re.IGNORECASE | re.MULTILINE)
     named = _compile((lex.get("named_source") or {}).get("patterns", []), re.MULTILINE)
-    src = corpus.sources.set_index("source")
+    src = corpus.sources
+    published = dict(zip(src["source"], src["published"], strict=True))  # dicts: no pandas lookup per source
+    outlets = dict(zip(src["source"], src["outlet"], strict=True)) if "outlet" in src.columns else {}
     out = {}
     for source, text in corpus.texts.items():
         lines = [ln.strip(" -•*\t") for ln in text.splitlines() if ln.strip()]
         edges = "\n".join(lines[:6] + lines[-3:])
-        outlet = src.at[source, "outlet"] if "outlet" in src.columns else None
+        outlet = outlets.get(source)
+        date = published[source]
         out[source] = {
-            "dateline": bool(src.at[source, "published"]) and pd.notna(src.at[source, "published"]),
+            "dateline": bool(date) and pd.notna(date),
             "byline": any(p.search(edges) for p in bylines) or (isinstance(outlet, str) and bool(outlet)),
             "named_sources": any(p.search(text) for p in named),
         }

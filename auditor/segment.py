@@ -137,27 +137,32 @@ def _is_heading(body: str) -> bool:
     return 0 < len(words) <= 12 and not body.rstrip("\"”’'").endswith((".", "!", "?", ":", ";", ","))
 
 
+PARA_COLUMNS = ["source", "story", "para", "start", "end", "line", "end_line", "text", "is_bullet", "is_heading"]
+SENT_COLUMNS = ["row_id", "source", "story", "para", "sent", "start", "end", "line", "end_line", "text",
+                "is_bullet", "is_heading"]
+
+
 def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `paragraphs` and `sentences` frames of all audited sources."""
     segmenter = segmenter or Segmenter()
-    paras: list[dict] = []
-    sents: list[dict] = []
+    paras: list[tuple] = []
+    sents: list[tuple] = []
     audited = sources[sources["status"] == "audited"]
     for source, story, text in zip(audited["source"], audited["story"], audited["text"], strict=True):
-        paras_i, sents_i = _segment_one(segmenter, source, story, text)
-        paras.extend(paras_i)
-        sents.extend(sents_i)
-    para_cols = ["source", "story", "para", "start", "end", "line", "end_line", "text", "is_bullet", "is_heading"]
-    sent_cols = ["row_id", "source", "story", "para", "sent", "start", "end", "line", "end_line", "text",
-                 "is_bullet", "is_heading"]
-    for i, row in enumerate(sents):
-        row["row_id"] = i
-    frames = (plain_strings(pd.DataFrame(paras, columns=para_cols)),
-              plain_strings(pd.DataFrame(sents, columns=sent_cols)))
+        _segment_one(segmenter, source, story, text, paras, sents)
+    sents = [(i, *row) for i, row in enumerate(sents)]  # row_id: the sentence's number in the run
+    frames = (plain_strings(_frame(paras, PARA_COLUMNS)), plain_strings(_frame(sents, SENT_COLUMNS)))
     for frame in frames:  # every stage may rely on the chrome columns: nothing is chrome until marked
         frame["is_boilerplate"] = pd.Series(False, index=frame.index, dtype=bool)
         frame["boilerplate_rule"] = pd.Series(None, index=frame.index, dtype=object)
     return frames
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """A frame from row tuples (tuples, not dicts: a flood has millions of rows)."""
+    if not rows:
+        return pd.DataFrame([], columns=columns)
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -169,20 +174,17 @@ def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _segment_one(segmenter: Segmenter, source: str, story: str, text: str) -> tuple[list[dict], list[dict]]:
+def _segment_one(segmenter: Segmenter, source: str, story: str, text: str,
+                 paras: list[tuple], sents: list[tuple]) -> None:
+    """Append the paragraph rows and sentence rows (without row_id) of one source, in column order."""
     index = LineIndex(text)
-    paras: list[dict] = []
-    sents: list[dict] = []
     for para, (start, end) in enumerate(segmenter.paragraphs(text)):
         bullet = BULLET.match(text, start)
         body_start = bullet.end() if bullet and bullet.end() < end else start
         body = text[body_start:end]
-        base = {"source": source, "story": story, "para": para, "is_bullet": bool(bullet),
-                "is_heading": _is_heading(body)}
-        paras.append({**base, "start": body_start, "end": end, "line": index.line(body_start),
-                      "end_line": index.end_line(body_start, end), "text": body})
+        is_bullet, is_heading = bool(bullet), _is_heading(body)
+        paras.append((source, story, para, body_start, end, index.line(body_start),
+                      index.end_line(body_start, end), body, is_bullet, is_heading))
         for sent, (s, e) in enumerate(segmenter.sentences(text, body_start, end)):
-            sents.append({**base, "sent": sent, "start": s, "end": e, "line": index.line(s),
-                          "end_line": index.end_line(s, e), "text": text[s:e]})
-    return paras, sents
-
+            sents.append((source, story, para, sent, s, e, index.line(s), index.end_line(s, e), text[s:e],
+                          is_bullet, is_heading))
