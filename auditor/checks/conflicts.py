@@ -189,7 +189,7 @@ def _one_per_source(cluster: list[Claim]) -> list[Claim]:
     return out
 
 
-def _deviations(group: list[Claim], equal) -> list[Candidate]:
+def _deviations(group: list[Claim], equal, support: dict[tuple, int] | None = None) -> list[Candidate]:
     """Every claim of a group with its relation to the consensus (the cluster most sources give).
 
     One candidate per source and disagreement: a minority value is compared with the consensus,
@@ -201,6 +201,8 @@ def _deviations(group: list[Claim], equal) -> list[Candidate]:
     clusters = [_one_per_source(cl) for cl in _clusters(group, equal)]
     if len(clusters) < 2:
         return []
+    if support:  # an even split is broken by how many sources of the whole story give each value
+        clusters.sort(key=lambda cl: (-len(cl), -support.get((cl[0].story, cl[0].value), 0)))
     sizes = [len(cl) for cl in clusters]
     consensus = clusters[0]
     out: list[Candidate] = []
@@ -522,9 +524,21 @@ def date_conflicts(corpus: Corpus) -> pd.DataFrame:
     claims = corpus.claims
     dates = claims[claims["claim_type"] == "date"]
     cfg = corpus.config.check("conflicts")
+    support = _date_support(dates)
     rows = [_weekday_row(r) for r in dates[dates["weekday_written"].notna()].itertuples()]
-    rows += [_row(cand, cfg, "date") for group in _date_groups(corpus) for cand in _deviations(group, _same_date)]
+    rows += [_row(cand, cfg, "date") for group in _date_groups(corpus)
+             for cand in _deviations(group, _same_date, support)]
     return candidates(rows, FEATURES)
+
+
+def _date_support(dates: pd.DataFrame) -> dict[tuple, int]:
+    """(story, day) -> how many sources of the story name that day anywhere (event named or not)."""
+    values = _date_values(dates["date"])
+    sources: dict[tuple, set[str]] = defaultdict(set)
+    for story, source, value in zip(dates["story"], dates["source"], values, strict=True):
+        if not math.isnan(value):
+            sources[(story, value)].add(source)
+    return {key: len(found) for key, found in sources.items()}
 
 
 def _weekday_row(r) -> dict:
