@@ -253,9 +253,15 @@ def _groups(claims: list[Claim], min_ratio: float) -> list[list[Claim]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(claims):
-        for j in range(i + 1, len(claims)):
-            if fuzz.token_sort_ratio(a.key, claims[j].key) >= min_ratio:
+    reps: dict[str, int] = {}  # claims with one anchor are compared once: a flood of copies is linear
+    for i, c in enumerate(claims):
+        rep = reps.setdefault(c.key, i)
+        if rep != i and fuzz.token_sort_ratio(c.key, c.key) >= min_ratio:
+            parent[root(i)] = root(rep)
+    distinct = list(reps.items())
+    for n, (a, i) in enumerate(distinct):
+        for b, j in distinct[n + 1:]:
+            if fuzz.token_sort_ratio(a, b) >= min_ratio:
                 parent[root(j)] = root(i)
     groups: dict[int, list[Claim]] = defaultdict(list)
     for i, c in enumerate(claims):
