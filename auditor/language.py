@@ -2,7 +2,7 @@
 
 py3langid (a maintained fork of langid.py; its model ships in the wheel) reads the first
 `SAMPLE_CHARS` characters of the text. A source is read as English, the auditor's own language,
-unless the detector gives another language at least `MIN_CONFIDENCE` of the probability: a short or
+unless the detector gives another language more than half of the probability: a short or
 mixed text (a headline, a list of figures) stays English and keeps every check. The checks that read
 English words skip other languages (`ENGLISH_ONLY`), and the score marks what they feed as not assessed.
 """
@@ -17,11 +17,11 @@ import pandas as pd
 ENGLISH = "en"
 SAMPLE_CHARS = 2000
 MIN_LETTERS = 40  # fewer letters than this: too little to tell, read as English
-MIN_CONFIDENCE = 0.9
+MIN_CONFIDENCE = 0.5  # the model knows dialects too (Spanish leaves some to Extremaduran): a majority is enough
 
 ENGLISH_ONLY: dict[str, str] = {
     "garbled_text.english": "English debris signals and words unknown to the English word list",
-    "term_confusion": "confusion pairs of English words",
+    "term_confusion.lexicon": "confusion pairs of English words (acronym slots are still compared)",
     "unattributed_allegation": "English wrongdoing and attribution phrases",
     "attribution": "attribution cues are English phrases",
 }
@@ -66,6 +66,11 @@ def languages_of(sources: pd.DataFrame) -> dict[str, str]:
     if "language" not in sources.columns:
         return dict.fromkeys(sources["source"], ENGLISH)
     return {s: (lang or ENGLISH) for s, lang in zip(sources["source"], sources["language"].fillna(""), strict=True)}
+
+
+def english_sources(sources: pd.DataFrame) -> set[str]:
+    """Ids of the sources read as English (all of them when the frame has no language column)."""
+    return {s for s, lang in languages_of(sources).items() if is_english(lang)}
 
 
 def not_assessed(language: object) -> list[str]:

@@ -95,7 +95,7 @@ def analyse(sources: pd.DataFrame, config: Config, log: Callable[[str], None] = 
             jobs: int | None = 1, engine: str = "pandas") -> Analysis:
     """Prepare every story (in parallel with jobs > 1, or on Spark), then validate each suite once."""
     clock = time.perf_counter()
-    sources = with_languages(sources)  # a no-op when audit() detected them already
+    sources = localized_datelines(with_languages(sources))  # no-ops when audit() did them already
     audited = sources[sources["status"] == "audited"]
     texts = dict(zip(audited["source"], audited["text"], strict=True))
     frame_names = {s["meta"]["frame"] for s in config.suites.values()}
@@ -156,7 +156,7 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped")
     _require_sources(sources, options.paths)
-    sources = with_languages(sources)
+    sources = localized_datelines(with_languages(sources))
     if options.stories == "auto":
         from .stories import StorySettings, assign_stories
 
@@ -188,6 +188,21 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     _compare(options, result, started, compared)
     publish(options, config, result, started, announce)
     return result
+
+
+def localized_datelines(sources: pd.DataFrame) -> pd.DataFrame:
+    """`sources` with the dateline of a source in another language read in its locale ("Berlin, 12. März
+    2025"), where ingest (which reads English) found none."""
+    from .extract.dates import parse_dateline
+
+    missing = (sources["status"] == "audited") & sources["published"].isna() & ~sources["language"].isin(["", "en"])
+    if not missing.any():
+        return sources
+    sources = sources.copy()
+    for i in sources.index[missing]:
+        found = parse_dateline(sources.at[i, "text"][:2000], sources.at[i, "language"])
+        sources.at[i, "published"] = found.isoformat() if found else None
+    return sources
 
 
 def plural(count: int, noun: str) -> str:

@@ -10,6 +10,7 @@ One vocabulary per concept, each a lexicon file, read here and nowhere else:
 | units, currencies | units.yaml |
 | scale words | scales.yaml |
 | abbreviations (no sentence end after their full stop) | abbreviations.yaml |
+| figures and dates in other languages (month names from Babel's CLDR data) | locales.yaml |
 
 `vocabulary(config)` gives the `Vocabulary` of a loaded `Config` (built once per expectations
 digest); `default_vocabulary()` reads the project's own expectations/lexicons/ once, for modules that
@@ -210,6 +211,60 @@ def default_vocabulary() -> Vocabulary:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: ten times faster
     return build({name: yaml.load((folder / f"{name}.yaml").read_text(encoding="utf-8"), Loader=loader)
                   for name in LEXICONS})
+
+
+# --------------------------------------------------------------------------- other languages
+
+
+@dataclass(frozen=True)
+class Locale:
+    """How figures and dates are written in one language (lexicons/locales.yaml, months from Babel)."""
+
+    language: str
+    decimal: str  # "," or "."
+    scales: Mapping[str, tuple[str, int]]  # written form -> (scale name, power of ten)
+    currencies: Mapping[str, str]  # written form (lower case) -> ISO code
+    percent: tuple[str, ...]
+    connectors: tuple[str, ...]
+    time_words: tuple[str, ...]
+    date_connectors: tuple[str, ...]
+    months: Mapping[str, int]  # month name or abbreviation (lower case, no dot) -> 1..12
+
+
+def cldr_months(language: str) -> dict[str, int]:
+    """Month names and abbreviations of a language from Babel's CLDR data (lower case, no dot) -> 1..12."""
+    from babel.dates import get_month_names
+
+    months: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names(width, context=context, locale=language).items():
+                months.setdefault(str(name).lower().rstrip("."), int(number))
+    return months
+
+
+def build_locale(language: str, data: Mapping[str, Any], powers: Mapping[str, int]) -> Locale:
+    """A Locale from its locales.yaml entry and the scale powers of scales.yaml."""
+    return Locale(
+        language=language, decimal=str(data.get("decimal", ",")),
+        scales={str(k): (str(v), int(powers[str(v)])) for k, v in _mapping(data, "scales").items()},
+        currencies={str(f).lower(): str(code) for code, forms in _mapping(data, "currencies").items() for f in forms},
+        percent=tuple(_words(data, "percent")), connectors=tuple(_words(data, "connectors")),
+        time_words=tuple(_words(data, "time_words")), date_connectors=tuple(_words(data, "date_connectors")),
+        months=cldr_months(language),
+    )
+
+
+@lru_cache(maxsize=32)
+def locale(language: str) -> Locale | None:
+    """The project's Locale of a language (None for English and for languages locales.yaml lacks)."""
+    folder = default_dir() / "lexicons"
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load((folder / "locales.yaml").read_text(encoding="utf-8"), Loader=loader) or {}
+    if language == "en" or language not in data:
+        return None
+    powers = (yaml.load((folder / "scales.yaml").read_text(encoding="utf-8"), Loader=loader) or {}).get("powers")
+    return build_locale(language, data[language], powers or {})
 
 
 # --------------------------------------------------------------------------- words

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..language import english_sources
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate sentences asserting wrongdoing, with hedge and story features."""
     lang = language(corpus)
     s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
+    s = s[s["source"].isin(english_sources(corpus.sources))]  # wrongdoing and hedge phrases are English
     allegation_sources = {src for src, text in corpus.texts.items() if lang.context.search(text)}
     story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
     allegation_stories = {story_of[src] for src in allegation_sources}

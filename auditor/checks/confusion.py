@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..corpus import Corpus, candidates, related
+from ..language import english_sources
 from ..text import default_vocabulary, stem
 
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|[A-Z][a-z][A-Z]{1,3}|[A-Z]{2,5}s)\b")
@@ -177,9 +178,10 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     cfg = corpus.config.check("term_confusion")
     pairs = _pairs_by_case(corpus.config.lexicons.get("confusion", {}))
     sents = corpus.sentences[~corpus.sentences["is_boilerplate"]]
+    english = english_sources(corpus.sources)  # the lexicon's pairs are English words
     rows = []
     for _story, group in sents.groupby("story", sort=True):
-        occurrences = _occurrences(group) + _lexicon_words(group, pairs)
+        occurrences = _occurrences(group) + _lexicon_words(group[group["source"].isin(english)], pairs)
         slots = _story_slots([o for o in occurrences if ACRONYM.fullmatch(o.term)])
         defined = {src: definitions(corpus.texts[src]) for src in group["source"].unique()}
         together = _together(occurrences)

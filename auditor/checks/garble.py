@@ -22,7 +22,7 @@ names (capitalized tokens), numbers, units glued to numbers, acronyms, URLs, han
 not looked at, nor chrome. Features: n_unknown, n_typo (unknown tokens one edit, or a doubled ending,
 away from a common word: "acquiresd", "confidentialial"), unknown_rate (the highest share of unknown
 tokens among a sentence's checked tokens), longest_unknown, english_share (the source's share of
-English function words: a source that is not English is left to the suite to skip). A sentence of
+English function words, 0 for a source detected in another language: the suite skips it). A sentence of
 some length without a single English function word is not looked at (a quotation in another language).
 
 Cost is linear in the sentence length: words are found by one scan, a word longer than
@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..language import english_sources
 from ..segment import DEFAULT_ABBREVIATIONS, Segmenter
 from ..text import default_vocabulary
 from .boilerplate import Rules
@@ -245,7 +246,8 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     glued = [run_together_tokens(text, vocab) for text in s["text"]]
     counts = _story_token_counts(s, glued)
-    shares = {src: english_share(text) for src, text in corpus.texts.items()}
+    english = english_sources(corpus.sources)  # another detected language: no English signal, no non-word
+    shares = {src: english_share(text) if src in english else 0.0 for src, text in corpus.texts.items()}
     rows = []
     words: dict[tuple[str, int], list[tuple[int, int, list[str], float]]] = defaultdict(list)
     for source, story, para, start, text, tokens in zip(s["source"], s["story"], s["para"], s["start"], s["text"],

@@ -22,6 +22,7 @@ import re
 import pandas as pd
 
 from ..corpus import Corpus
+from ..language import languages_of
 from ..segment import plain_strings
 from ..text import Vocabulary, content_words, default_vocabulary, stem, vocabulary
 from .dates import DateMention, extract_dates
@@ -35,6 +36,7 @@ WORD = re.compile(r"[^\W\d_][\w’'-]*")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 BASE = re.compile(r"^\s*of\s+([\w’'\s-]{1,80})")
 WINDOW_WORDS = 8
+DIGIT = re.compile(r"\d")
 
 
 def _hints(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -310,6 +312,7 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
     """Every figure and date claim of the non-boilerplate sentences."""
     audited = corpus.sources[corpus.sources["status"] == "audited"]
     published = {s: _published(p) for s, p in zip(audited["source"], audited["published"], strict=True)}
+    languages = languages_of(audited)  # another language is read in its locale (lexicons/locales.yaml)
     stop = context_stopwords(vocabulary(corpus.config))
     roles = Roles(corpus.config.lexicons.get("roles") or {})
     events = Roles(corpus.config.lexicons.get("roles") or {}, "events")
@@ -320,9 +323,15 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
                                                         s["start"][keep], s["line"][keep], s["text"][keep],
                                                         strict=True):
         base = {"row_id": row_id, "source": source, "story": story}
-        dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
+        language = languages.get(source, "en")
+        if language == "en":
+            dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
+            figures = extract_figures(text) if FIGURE_HINT.search(text) else []
+        else:  # a figure or date in another language is written with digits
+            digits = DIGIT.search(text) is not None
+            dates = extract_dates(text, published.get(source), language) if digits else []
+            figures = extract_figures(text, language) if digits else []
         years = bare_years(text, dates)
-        figures = extract_figures(text) if FIGURE_HINT.search(text) else []
         opening = intro_year(text) if figures else ""
         converted = conversions(text, figures)
         bounds, previous = ranges_and_previous(text, figures) if len(figures) else ({}, set())

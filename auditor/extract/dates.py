@@ -26,7 +26,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from auditor.text import default_vocabulary
+from auditor.extract import localized
+from auditor.text import default_vocabulary, locale
 
 __all__ = ["DateMention", "date_spans", "extract_dates", "month_pattern", "parse_dateline", "parse_dateline_parts"]
 
@@ -339,12 +340,18 @@ def _iter_mentions(text: str, ref: datetime.date | None, pos: int = 0, endpos: i
             yield mention
 
 
-def extract_dates(text: str, reference: datetime.date | None = None) -> list[DateMention]:
+def extract_dates(text: str, reference: datetime.date | None = None, language: str = "en") -> list[DateMention]:
     """All date mentions in ``text``, in order, non-overlapping.
 
     ``reference`` (usually the publication date) fills the year of "21 January" and resolves
-    weekday and relative references; without it those stay ``None``.
+    weekday and relative references; without it those stay ``None``. ``language`` (ISO 639-1): a
+    language lexicons/locales.yaml lists is read in its own locale (auditor.extract.localized:
+    "12. März 2025"); any other is read as English.
     """
+    if language != "en":
+        loc = locale(language)
+        if loc is not None:
+            return [DateMention(**d) for d in localized.dates(text, loc, reference)]
     return list(_iter_mentions(text, reference))
 
 
@@ -385,8 +392,14 @@ def _head_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _day_mentions(text: str, start: int, end: int) -> Iterator[DateMention]:
-    for mention in _iter_mentions(text, None, start, end):
+def _day_mentions(text: str, start: int, end: int, language: str = "en") -> Iterator[DateMention]:
+    loc = locale(language) if language != "en" else None
+    if loc is not None:
+        found = [DateMention(**(d | {"start": d["start"] + start, "end": d["end"] + start}))
+                 for d in localized.dates(text[start:end], loc, None)]
+    else:
+        found = _iter_mentions(text, None, start, end)
+    for mention in found:
         if mention.kind in ("full", "month_day"):
             yield mention
 
@@ -404,7 +417,7 @@ def _is_dateline(line: str, head: str) -> bool:
     return len(stripped) <= _HEAD_PREFIX  # "WASHINGTON, Jan 23 (Reuters)", "March 3, 2024Acme said ..."
 
 
-def parse_dateline_parts(text: str) -> tuple[int | None, int, int] | None:
+def parse_dateline_parts(text: str, language: str = "en") -> tuple[int | None, int, int] | None:
     """(year or None, month, day) of the publication date near the top of an article.
 
     Looks at the first day-precise date in each of the first five non-empty lines and returns the
@@ -414,16 +427,16 @@ def parse_dateline_parts(text: str) -> tuple[int | None, int, int] | None:
     Dates after a preposition or deep inside a sentence are event dates and are skipped.
     """
     for start, end in _head_lines(text):
-        for mention in _day_mentions(text, start, end):
+        for mention in _day_mentions(text, start, end, language):
             if _is_dateline(text[start:end], text[start:mention.start]):
                 return mention.year, mention.month or 0, mention.day or 0
             break
     return None
 
 
-def parse_dateline(text: str) -> datetime.date | None:
+def parse_dateline(text: str, language: str = "en") -> datetime.date | None:
     """The publication date near the top of an article, or None when absent or written without a year."""
-    parts = parse_dateline_parts(text)
+    parts = parse_dateline_parts(text, language)
     if parts is None or parts[0] is None:
         return None
     return datetime.date(parts[0], parts[1], parts[2])

@@ -26,8 +26,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from auditor.extract import localized
 from auditor.extract.dates import date_spans, month_pattern
-from auditor.text import default_vocabulary
+from auditor.text import default_vocabulary, locale
 
 __all__ = ["Figure", "extract_figures"]
 
@@ -622,8 +623,15 @@ def _borrow(raws: list[_Raw], text: str) -> None:
             a.noun_at = b.end
 
 
-def extract_figures(text: str) -> list[Figure]:
-    """All figures in ``text`` in order of appearance, non-overlapping."""
+def extract_figures(text: str, language: str = "en") -> list[Figure]:
+    """All figures in ``text`` in order of appearance, non-overlapping.
+
+    ``language`` (ISO 639-1): a language lexicons/locales.yaml lists is read in its own locale
+    (auditor.extract.localized: "2,4 Milliarden Euro"); any other is read as English."""
+    if language != "en":
+        loc = locale(language)
+        if loc is not None:
+            return [Figure(**f) for f in localized.figures(text, loc, localized.date_ranges(text, loc))]
     raws = [raw for raw in map(lambda m: _candidate(text, m), _iter_matches(text)) if raw is not None]
     _borrow(raws, text)
     figs = [None if raw.dropped else _finish(text, raw) for raw in raws]
