@@ -48,6 +48,7 @@ def test_languages_column_only_for_audited_sources():
     ("3 Md€", "fr", 3e9, "EUR", "money"),
     ("una multa di 2,4 miliardi di euro", "it", 2.4e9, "EUR", "money"),
     ("la azione è scesa del 7,5 per cento", "it", 7.5, "%", "percent"),
+    ("2,059 heridos", "es", 2059, "heridos", "count"),  # wire copy's thousands comma: no scale word follows
 ])
 def test_figures_in_the_source_locale(text, language, value, unit, kind):
     figs = extract_figures(text, language)

@@ -5,6 +5,7 @@ language that lexicons/locales.yaml lists; English never does. The words are dat
 currency names, per-cent forms and connectors from locales.yaml, month names from Babel's CLDR data.
 Conventions: the locale's decimal mark ("2,4 Milliarden Euro" is 2.4 billion EUR); the other mark
 groups thousands when exactly three digits follow ("1.037 muertos" is 1037), as do spaces ("2 000");
+a lone comma before exactly three digits without a scale word is an English-style thousands mark ("2,059");
 a bare year (1800-2099), a number inside a date, a time of day ("14.30 Uhr"), a number glued to
 letters and a day number ending its sentence ("Berlin, 12." of "12. März", cut at its full stop) are
 no figure. Role words of other languages are in roles.yaml beside the English ones.
@@ -69,10 +70,15 @@ def _build_figure_re(loc: Locale) -> re.Pattern[str]:
 _CUR_SYMBOL = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
 
 
-def _value(raw: str, loc: Locale) -> tuple[str, int]:
-    """(plain decimal string, decimals written) of a number written in the locale."""
+def _value(raw: str, loc: Locale, scaled: bool = False) -> tuple[str, int]:
+    """(plain decimal string, decimals written) of a number written in the locale.
+
+    A single decimal comma followed by exactly three digits and no scale word ("2,059 heridos") is
+    an English-style thousands separator, as outlets quoting wire copy write it; "2,4 millones" stays 2.4."""
     group = "." if loc.decimal == "," else ","
     s = re.sub(_GROUP, "", raw)
+    if loc.decimal == "," and not scaled and re.fullmatch(r"\d{1,3},\d{3}", s):
+        return s.replace(",", ""), 0
     if loc.decimal == "," and "," not in s and re.fullmatch(r"\d+\.\d{1,2}", s):
         return s, len(s.partition(".")[2])
     s = s.replace(group, "").replace(loc.decimal, ".")
@@ -109,8 +115,8 @@ def _figure(text: str, m: re.Match[str], loc: Locale, cur: tuple[int, str] | Non
                  or text[m.end():m.end() + 1] in (":", "/")
                  or (len(num) <= 2 and text[m.end():].strip() == ".")):  # "12." of "12. März", cut off by the segmenter
         return None
-    mantissa, decimals = _value(num, loc)
     scale = _scale(loc, scale_word)
+    mantissa, decimals = _value(num, loc, scale is not None)
     power = scale[1] if scale else 0
     kind, unit = "count", ""
     if cur:
