@@ -137,12 +137,15 @@ def _negated(text: str, start: int, negations: set[str]) -> bool:
 def _value_claims(cls: _Class, text: str, base: tuple[str, str, int], lex: dict, stop: frozenset[str],
                   limit: int) -> list[Claim]:
     source, story, offset = base
+    out: list[Claim] = []
+    matches = list(cls.pattern.finditer(text))
+    if not matches:  # most sentences hold no value of the class: nothing more to compute
+        return out
     negations = {str(w).lower() for w in lex.get("negations") or []}
     earlier_words = {str(w).lower() for w in lex.get("earlier_markers") or []}
     articles = {str(w).lower() for w in lex.get("articles") or []}
     context = _context(text, stop)
-    out = []
-    for m in cls.pattern.finditer(text):
+    for m in matches:
         value, end = cls.forms[" ".join(m.group().lower().split())], m.end()
         before = _words_before(text, m.start(), frozenset(), 8)
         earlier = any(w.lower() in earlier_words for w in before[-4:])

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz.distance import Indel, Levenshtein
@@ -61,6 +62,14 @@ def fold(word: str, lexicon: dict | None = None) -> str:
     """Lower case without diacritics ("Müller" -> "muller"); the lexicon's letter folds first ("ß" -> "ss")."""
     for letter, plain in ((lexicon or {}).get("letter_folds") or {}).items():
         word = word.replace(letter, plain).replace(letter.upper(), plain.capitalize())
+    return _plain(word)
+
+
+@lru_cache(maxsize=262144)
+def _plain(word: str) -> str:
+    """Lower case without diacritics (cached: it runs on every word of every name and claim)."""
+    if word.isascii():
+        return word.lower().replace("’", "'")
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().replace("’", "'")
 
