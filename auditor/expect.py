@@ -39,7 +39,7 @@ _CONFLICT = {"claim_text": "str", "conflict_class": "str", "rel_diff": "float", 
 FRAME_COLUMNS: dict[str, dict[str, str]] = {name: COMMON_COLUMNS | features for name, features in {
     "duplicate_paragraph": {"similarity": "float", "n_paragraphs": "int", "n_sentences": "int", "block_chars": "int"},
     "repeated_word": {"pair": "str"},
-    "unbalanced_punctuation": {"mark": "str", "problem": "str", "continued": "bool"},
+    "unbalanced_punctuation": {"mark": "str", "problem": "str", "continued": "bool", "cut_off": "bool"},
     "boilerplate": {"rule": "str", "n_paragraphs": "int", "chars": "int", "para_chars": "int", "position": "float",
                     "is_tail": "bool"},
     "garbled_text": {"n_signals": "int", "signals": "str", "n_unknown": "int", "n_typo": "int", "unknown_rate": "float",

@@ -3,7 +3,9 @@
 Each paragraph is scanned with a stack. Straight double quotes alternate open/close; curly
 quotes and brackets pair by kind; a right single quote between letters is an apostrophe.
 Features: mark (the character), problem ("unclosed" | "unopened"), continued (the next
-paragraph opens with the same quote: the multi-paragraph quotation convention).
+paragraph opens with the same quote: the multi-paragraph quotation convention), cut_off (the mark
+is left open in the last paragraph of a text that stops mid-sentence: the text was cut, as
+excerpts and truncated feeds are, and the closing mark was lost with the rest).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from ..corpus import Corpus, candidates
 
 PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "«": "»"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
+ENDINGS = (".", "!", "?", '"', "”", "’", "'", ")", "]", "»", "…")  # how a complete text ends
 QUOTE_OPENERS = {'"', "“", "‘", "«"}
 
 
@@ -77,7 +80,9 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     texts, sources = p["text"].tolist(), p["source"].tolist()
     for k, (source, story, start) in enumerate(zip(sources, p["story"].tolist(), p["start"].tolist(), strict=True)):
         text = texts[k]
-        nxt = texts[k + 1] if k + 1 < len(texts) and sources[k + 1] == source else ""
+        last = k + 1 >= len(texts) or sources[k + 1] != source
+        nxt = "" if last else texts[k + 1]
+        cut_off = last and not text.rstrip().endswith(ENDINGS)  # the text stops mid-sentence: it was cut
         for offset, mark, problem in scan(text):
             end = _evidence_end(text, offset, limit) if problem == "unclosed" else offset + 1
             s = max(0, offset - 30) if problem == "unopened" else offset
@@ -87,5 +92,6 @@ def detect(corpus: Corpus) -> pd.DataFrame:
                 "related": [], "note": f"{mark} {problem}",
                 "mark": mark, "problem": problem,
                 "continued": bool(problem == "unclosed" and mark in QUOTE_OPENERS and nxt.lstrip().startswith(mark)),
+                "cut_off": bool(cut_off and problem == "unclosed"),
             })
-    return candidates(rows, ["mark", "problem", "continued"])
+    return candidates(rows, ["mark", "problem", "continued", "cut_off"])
