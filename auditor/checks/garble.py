@@ -123,6 +123,8 @@ class Vocabulary:
 
 def camel_words(text: str) -> Iterator[re.Match[str]]:
     """Words (runs of word characters) of at most MAX_TOKEN_CHARS with a camel-case point, in one scan."""
+    if not CAMEL_POINT.search(text):  # a camel point is word characters only: no point, no camel word
+        return
     for m in WORD.finditer(text):
         if m.end() - m.start() <= MAX_TOKEN_CHARS and CAMEL_POINT.search(m.group()):
             yield m
@@ -198,6 +200,8 @@ def _mojibake(text: str) -> list[Signal]:
 
 def _glued_words(text: str) -> list[Signal]:
     """Capitalized tokens unknown to the word list that end in a verb ("Morohas": dropped characters)."""
+    if not GLUED_TAIL.search(text):  # a token that matches in full matches somewhere in the text
+        return []
     words = english_words()
     out = []
     for m in WORD.finditer(text):
@@ -332,14 +336,23 @@ def nonwords(text: str) -> tuple[list[str], float]:
     figures and units, letters of other scripts, one-letter tokens; a sentence of eight or more words
     without an English function word is not English.
     """
-    words, functions = english_words(), _function_words()
     tokens = TOKEN.findall(text)
-    if len(tokens) >= 8 and not any(t.lower() in functions for t in tokens):
+    if len(tokens) >= 8 and _function_words().isdisjoint(map(str.lower, tokens)):
         return [], 0.0
-    checked = [t for t in tokens if len(t) > 1 and t.islower() and t.isascii()
-               and not any(c.isdigit() or c == "_" for c in t)]
-    unknown = [t for t in checked if _normal(t) not in words]
-    return unknown, (len(unknown) / max(len(checked), 5) if unknown else 0.0)
+    kinds = [_token_kind(t) for t in tokens]
+    unknown = [t for t, kind in zip(tokens, kinds, strict=True) if kind == UNKNOWN]
+    return unknown, (len(unknown) / max(len(kinds) - kinds.count(UNCHECKED), 5) if unknown else 0.0)
+
+
+UNCHECKED, KNOWN, UNKNOWN = 0, 1, 2
+
+
+@functools.lru_cache(maxsize=262144)
+def _token_kind(token: str) -> int:
+    """UNCHECKED (not an all-lower-case ASCII word of two letters or more), KNOWN or UNKNOWN to the word list."""
+    if not (len(token) > 1 and token.islower() and token.isascii() and not any(c.isdigit() or c == "_" for c in token)):
+        return UNCHECKED
+    return KNOWN if _normal(token) in english_words() else UNKNOWN
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"

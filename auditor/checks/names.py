@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,6 +66,19 @@ def fold(word: str, lexicon: dict | None = None) -> str:
     return _plain(word)
 
 
+def folder(lexicon: dict | None) -> Callable[[str], str]:
+    """`fold` with this lexicon, cached per word (the same words recur in every sentence of a story)."""
+    folds = tuple(((lexicon or {}).get("letter_folds") or {}).items())
+
+    @lru_cache(maxsize=65536)
+    def fold_word(word: str) -> str:
+        for letter, plain in folds:
+            word = word.replace(letter, plain).replace(letter.upper(), plain.capitalize())
+        return _plain(word)
+
+    return fold_word
+
+
 @lru_cache(maxsize=262144)
 def _plain(word: str) -> str:
     """Lower case without diacritics (cached: it runs on every word of every name and claim)."""
@@ -82,6 +96,7 @@ def guess_language(text: str, lexicon: dict) -> str:
     return best[0] if best[1] > 0 else ""
 
 
+@lru_cache(maxsize=131072)
 def _capitalised(word: str) -> bool:
     return word[0].isupper() and any(c.islower() for c in word[1:])
 
@@ -104,8 +119,11 @@ def _runs(text: str) -> list[list[re.Match]]:
 
 def _title_case(text: str) -> bool:
     """A headline-style sentence: most of its words capitalised."""
-    words = WORD.findall(text)
-    return len(words) >= 4 and sum(_capitalised(w) for w in words) > 0.6 * len(words)
+    return _title_case_words(WORD.findall(text))
+
+
+def _title_case_words(words: list[str]) -> bool:
+    return len(words) >= 4 and sum(map(_capitalised, words)) > 0.6 * len(words)
 
 
 def _mentions(corpus: Corpus, lexicon: dict, min_length: int) -> list[Mention]:
@@ -114,12 +132,13 @@ def _mentions(corpus: Corpus, lexicon: dict, min_length: int) -> list[Mention]:
     if "is_heading" in s:
         s = s[~s["is_heading"].astype(bool)]
     stop = vocabulary(corpus.config).stopwords
+    fold_word = folder(lexicon)
     out = []
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
-        if _title_case(text):
+        words = WORD.findall(text)
+        if _title_case_words(words):
             continue
-        context = frozenset(w.lower() for w in WORD.findall(text) if not _capitalised(w) and len(w) > 2
-                            and w.lower() not in stop)
+        context = None
         for run in _runs(text):
             if len(run) > 4:
                 continue
@@ -130,9 +149,12 @@ def _mentions(corpus: Corpus, lexicon: dict, min_length: int) -> list[Mention]:
                 word = POSSESSIVE.sub("", m.group())
                 if len(word) < min_length:
                     continue
-                first = fold(POSSESSIVE.sub("", run[i - 1].group()), lexicon) if i else ""
+                if context is None:
+                    context = frozenset(w.lower() for w in words if not _capitalised(w) and len(w) > 2
+                                        and w.lower() not in stop)
+                first = fold_word(POSSESSIVE.sub("", run[i - 1].group())) if i else ""
                 out.append(Mention(source, story, start + m.start(), start + m.start() + len(word), word,
-                                   fold(word, lexicon), first, title, context, initial, title in places))
+                                   fold_word(word), first, title, context, initial, title in places))
     return out
 
 
@@ -143,7 +165,7 @@ def _common_words(corpus: Corpus, stories: set[str]) -> dict[str, set[str]]:
     for source, text in corpus.texts.items():
         story = story_of.get(source)
         if story in stories:
-            out[story].update(fold(w) for w in WORD.findall(text) if w[0].islower())
+            out[story].update(_plain(w) for w in WORD.findall(text) if w[0].islower())
     return out
 
 
