@@ -38,26 +38,34 @@ def _identifier() -> Any:
 
 
 WORD = re.compile(r"[^\W\d_]+")
-ENGLISH_FUNCTION_WORDS = frozenset(
-    "the of and to that is was for with said have has it by from at this are were be which its their been "
-    "but not after who they will would had on an or as".split())
-OTHER_FUNCTION_WORDS = frozenset(
-    "der und das nicht ist eine mit für sich auch les et est une dans pour qui pas sur au aux y que por una "
-    "para las los el con como pero che della gli sono não uma mais het een zijn".split())
-PLAIN_ENGLISH_SHARE = 0.15  # English function words among the words of the sample
-OTHER_WORDS_SHARE = 0.01  # at most this share of function words of the other languages the auditor reads
-PLAIN_ENGLISH_MIN_WORDS = 30
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[str, Any]:
+    """lexicons/languages.yaml of the project's expectations (read once; the detection runs before any
+    per-run configuration is needed)."""
+    import yaml
+
+    from .config import default_dir
+
+    data = yaml.safe_load((default_dir() / "lexicons" / "languages.yaml").read_text(encoding="utf-8")) or {}
+    return {"english": frozenset(data.get("english_markers") or []),
+            "other": frozenset(data.get("other_markers") or []),
+            "min_words": int(data.get("min_words", 30)),
+            "english_share": float(data.get("english_share", 0.15)),
+            "other_share": float(data.get("other_share", 0.01))}
 
 
 def plainly_english(head: str) -> bool:
     """A cheap pre-check: a sample whose words are mostly English function words and nearly none of another
     language's is English for py3langid too (checked on the real corpus); anything else goes to the model."""
+    markers = _markers()
     words = WORD.findall(head.lower())
-    if len(words) < PLAIN_ENGLISH_MIN_WORDS:
+    if len(words) < markers["min_words"]:
         return False
-    english = sum(w in ENGLISH_FUNCTION_WORDS for w in words)
-    other = sum(w in OTHER_FUNCTION_WORDS for w in words)
-    return english >= PLAIN_ENGLISH_SHARE * len(words) and other <= OTHER_WORDS_SHARE * len(words)
+    english = sum(w in markers["english"] for w in words)
+    other = sum(w in markers["other"] for w in words)
+    return english >= markers["english_share"] * len(words) and other <= markers["other_share"] * len(words)
 
 
 def detect(text: str, sample: int = SAMPLE_CHARS) -> str:
