@@ -101,12 +101,13 @@ def _source_candidates(paras: pd.DataFrame, cfg: dict) -> list[dict]:
     return rows
 
 
-def best_earlier_sentence(norms: list[str], i: int, min_ratio: float, window: int = 400) -> Match | None:
+def best_earlier_sentence(norms: list[str], i: int, min_ratio: float, window: int = 400,
+                          earlier: list[int] | None = None) -> Match | None:
     """The earlier sentence most like sentence i: the whole of it, or (when one is at least half the other's
     length) the shorter given again inside the longer ("The regulator ordered X." and "The regulator
-    ordered X, the statement said.")."""
+    ordered X, the statement said."). `earlier` narrows the sentences compared (blocking)."""
     target, best = norms[i], None
-    for j in range(max(0, i - window), i):
+    for j in earlier if earlier is not None else range(max(0, i - window), i):
         other = norms[j]
         short, long_ = sorted((len(other), len(target)))
         if not other or short < SHORTER_SHARE * long_:
@@ -137,6 +138,9 @@ def _quote_matches(texts: list[str], min_chars: int) -> dict[int, Match]:
     return found
 
 
+BLOCK_WORD_CHARS = 6
+"""Sentences are compared only with earlier ones sharing a word this long (sentences alike enough to
+be a repeat share their long words; a sentence without one is compared with every earlier one)."""
 SHORTER_SHARE = 0.5
 """A sentence is compared with one at most twice its length (a standfirst repeated inside a longer one)."""
 
@@ -148,6 +152,8 @@ def _sentence_candidates(sents: pd.DataFrame, repeated_paras: set[int], cfg: dic
     paras = sents["para"].tolist()
     matches: dict[int, Match] = {}
     first_seen: dict[str, int] = {}
+    by_word: dict[str, list[int]] = {}  # long word -> earlier sentences holding it (blocking)
+    window = int(cfg.get("max_compare", 400))
     for i, norm in enumerate(norms):
         if len(norm) < min_chars:
             continue
@@ -155,9 +161,13 @@ def _sentence_candidates(sents: pd.DataFrame, repeated_paras: set[int], cfg: dic
             matches[i] = Match(i, first_seen[norm], 1.0)
             continue
         first_seen[norm] = i
-        m = best_earlier_sentence(norms, i, float(cfg.get("min_ratio", 0.8)), int(cfg.get("max_compare", 400)))
+        words = {w for w in norm.split() if len(w) >= BLOCK_WORD_CHARS}
+        earlier = sorted({j for w in words for j in by_word.get(w, ()) if j >= i - window}) if words else None
+        m = best_earlier_sentence(norms, i, float(cfg.get("min_ratio", 0.8)), window, earlier)
         if m:
             matches[i] = m
+        for w in words:
+            by_word.setdefault(w, []).append(i)
     matches = _quote_matches(sents["text"].tolist(), min_chars) | matches
     kept = {i: m for i, m in matches.items() if paras[i] not in repeated_paras}
     starts, ends = sents["start"].tolist(), sents["end"].tolist()
