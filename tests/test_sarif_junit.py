@@ -9,11 +9,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import SHARED
 
 from auditor.render.junit import build_junit, write_junit
 from auditor.render.sarif import build_sarif, write_sarif
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared/schemas/sarif-schema-2.1.0.json"
+SCHEMA_PATH = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 RULES = [
     {
