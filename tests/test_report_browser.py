@@ -394,3 +394,30 @@ def test_scale_weakest_story_one_click_from_the_top(browser: Any, tmp_path: Path
     assert page.locator("#filters select[name=story]").input_value() == weakest
     view.assert_clean()
     page.close()
+
+
+def test_scale_folded_stories_build_their_cards_on_open(browser: Any, tmp_path: Path) -> None:
+    findings_doc, scores_doc, texts = rf.large_docs(1000, 10_000)
+    path = write_report(tmp_path, findings_doc, scores_doc, texts)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    view = Watched(page)
+    page.goto(path.as_uri())
+    page.wait_for_selector("#f-list article")
+    nodes = page.evaluate("document.getElementsByTagName('*').length")
+    assert nodes < 20_000, nodes  # 100 story headings, 30 open cards and one page of findings, not 1,000 cards
+    assert page.locator("details.story:not([open]) article.card").count() == 0
+    folded = page.locator("details.story:not([open])").first
+    story = folded.get_attribute("id")
+    folded.locator("summary").click()
+    cards = page.locator(f"#{story} article.card")
+    assert cards.count() == 10 and page.locator(f"#{story} article.card.is-weakest").count() == 1
+    first = cards.first
+    assert first.locator(".score").inner_text() != "" and first.locator("details.components table tr").count() > 1
+    # a card of another folded story, reached by its link in the stories table, is built and opened
+    link = page.locator("table.index a.weak-link").nth(50)
+    target = link.get_attribute("href")
+    link.click()
+    page.wait_for_selector(f"{target}", state="visible")
+    assert page.locator(target).locator("xpath=ancestor::details[contains(@class,'story')]").get_attribute("open") == ""
+    view.assert_clean()
+    page.close()

@@ -590,6 +590,27 @@ def _order(data: dict[str, Any], stories: list[dict[str, Any]]) -> dict[str, lis
     return {"story": story_rank, "source": source_rank}
 
 
+def _card_json(card: dict[str, Any]) -> dict[str, Any]:
+    """A card of a folded story as JSON for the page's JS (its source's metadata is in ``sources``)."""
+    return {
+        "i": card["index"],
+        "comp": [[c["name"], c["points"], c["max"], c["pct"], c["band"], c["detail"], c["assessed"]]
+                 for c in card["components"]],
+        "prev": card["previous"],
+        "delta": card["delta"],
+        "new": card["new"],
+        "fixed": card["fixed"],
+        "sev": [card["sev"]["error"], card["sev"]["warning"], card["sev"]["info"]],
+        "kinds": [list(k) for k in card["kinds"]],
+        "sup": card["suppressed"],
+    }
+
+
+def _folded_cards(stories: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Cards of the stories folded on load, by story index: built by the page's JS when a story is opened."""
+    return {str(s["index"]): [_card_json(c) for c in s["cards"]] for s in stories[STORIES_OPEN:]}
+
+
 def _changes(run: dict, data: dict[str, Any], absent: list[dict[str, Any]]) -> dict[str, Any]:
     """What changed since the compared run: its date, whether there is one, and the fixed findings."""
     compared = bool(absent) or "previous" in run or "absent" in run or any(f["st"] for f in data["findings"])
@@ -617,6 +638,9 @@ def render_report(
     data["order"] = _order(data, stories)
     changes = _changes(run, data, absent)
     data["since"] = changes["since"]
+    data["compared"] = changes["compared"]
+    data["cards"] = _folded_cards(stories)
+    data["cards_open"] = CARDS_OPEN
     page = {
         "run": run,
         "suites": suite_rows(run),

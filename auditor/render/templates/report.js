@@ -571,6 +571,101 @@
     }
   });
 
+  /* ---------- cards of folded stories: built from DATA.cards when the story is opened ---------- */
+  function fmtScore(v) { return v === null || v === undefined ? "\u2013" : v.toFixed(1); }
+  function fmtPoints(v) { return v === null || v === undefined ? "\u2013" : String(Math.round(v * 1e6) / 1e6); }
+  function sevCountsNode(sev, suppressed) {
+    var names = [["error", sev[0], sev[0] === 1 ? " error" : " errors"],
+      ["warning", sev[1], sev[1] === 1 ? " warning" : " warnings"], ["info", sev[2], " info"]];
+    var list = el("ul", { class: "sev-counts" });
+    names.forEach(function (n) {
+      list.append(el("li", { class: "sev-" + n[0] + (n[1] ? "" : " zero") }, el("b", { text: String(n[1]) }), n[2]));
+    });
+    if (suppressed) { list.append(el("li", { class: "sev-sup" }, el("b", { text: String(suppressed) }), " suppressed")); }
+    return list;
+  }
+  function deltaNode(c) {
+    if (c.delta === null || c.delta === undefined) { return null; }
+    var dir = c.delta > 0 ? "up" : c.delta < 0 ? "down" : "same";
+    var sign = c.delta > 0 ? "\u25b2 +" : c.delta < 0 ? "\u25bc \u2212" : "= ";
+    return el("span", { class: "delta " + dir, title: "previous score " + fmtScore(c.prev) },
+      sign + fmtScore(Math.abs(c.delta)), el("span", { class: "sr", text: " points since the last run" }));
+  }
+  function changesNode(c) {
+    if (!DATA.compared || !(c["new"] || c.fixed)) { return null; }
+    return el("span", { class: "changes" },
+      c["new"] ? el("span", { class: "new-badge", text: c["new"] + " new" }) : null,
+      c.fixed ? el("span", { class: "fixed-badge", text: c.fixed + " fixed" }) : null,
+      DATA.since ? " since " + DATA.since : null);
+  }
+  function pointsText(comp) { return comp[6] ? fmtPoints(comp[1]) + "/" + fmtPoints(comp[2]) : "not assessed"; }
+  function componentsNode(c) {
+    if (!c.comp.length) { return null; }
+    var summary = el("summary");
+    var body = el("tbody");
+    c.comp.forEach(function (comp) {
+      summary.append(el("span", { class: "comp" }, el("span", { class: "comp-name", text: comp[0] }),
+        el("span", { class: "bar" }, el("span", { class: "fill band-" + comp[4], style: "width: " + comp[3] + "%" })),
+        el("span", { class: "comp-pts", text: pointsText(comp) })));
+      body.append(el("tr", {}, el("td", { text: comp[0] }), el("td", { class: "num", text: pointsText(comp) }),
+        el("td", { text: comp[5] || "no deduction" })));
+    });
+    summary.append(el("span", { class: "more-link", text: "Score breakdown" }));
+    var head = el("thead", {}, el("tr", {}, el("th", { text: "Component" }), el("th", { class: "num", text: "Points" }),
+      el("th", { text: "How it was scored" })));
+    return el("details", { class: "components" }, summary, el("table", { class: "breakdown" }, head, body));
+  }
+  function kindsNode(c) {
+    if (!c.kinds.length) { return null; }
+    var box = el("div", { class: "kinds" });
+    c.kinds.slice(0, 4).forEach(function (k) { box.append(el("span", { class: "chip", text: k[0] + " \u00d7" + k[1] })); });
+    if (c.kinds.length > 4) { box.append(el("span", { class: "chip more", text: "+" + (c.kinds.length - 4) + " kinds" })); }
+    return box;
+  }
+  function buildCard(c, weakest) {
+    var m = sources[c.i];
+    var meta = el("div", { class: "card-meta" }, el("code", { text: m.id }));
+    if (m.outlet) { meta.append(" \u00b7 " + m.outlet); }
+    if (m.published) { meta.append(" \u00b7 " + m.published); }
+    if (m.language) { meta.append(" \u00b7 ", el("span", { class: "lang", title: "detected language", text: m.language })); }
+    var title = el("div", { class: "card-title" }, el("h3", { title: m.title || m.id, text: m.title || m.id }), meta,
+      m.not_assessed && m.not_assessed.length ? el("div", { class: "card-meta not-assessed",
+        text: "Not applied (" + (m.language || "") + "): " + m.not_assessed.join(", ") }) : null,
+      deltaNode(c), changesNode(c));
+    var foot = el("footer", { class: "card-foot" },
+      DATA.texts[c.i] !== null ? el("a", { class: "btn", href: "#source-" + encodeURIComponent(m.id), text: "View source" }) : null,
+      el("button", { type: "button", class: "btn", "data-filter-source": m.id, text: "Findings" }),
+      m.path ? el("span", { class: "path", title: m.path, text: m.path }) : null);
+    return el("article", { class: "card band-" + m.band + (weakest ? " is-weakest" : ""), id: "card-" + c.i },
+      weakest ? el("div", { class: "ribbon", text: "Weakest in story" }) : null,
+      el("header", { class: "card-head" }, el("div", { class: "score-badge band-" + m.band },
+        el("span", { class: "score", text: fmtScore(m.score) }), el("span", { class: "grade", text: m.grade || "\u2013" })), title),
+      sevCountsNode(c.sev, c.sup), componentsNode(c), kindsNode(c), foot);
+  }
+  /* Fill a folded story's card box (once): the first cards, the rest in a "show all" block built when opened. */
+  function buildStoryCards(box) {
+    var key = box.getAttribute("data-lazy-cards");
+    var cards = (DATA.cards || {})[key];
+    if (!cards) { return; }
+    box.removeAttribute("data-lazy-cards");
+    var open = DATA.cards_open || 12, weakest = box.hasAttribute("data-weakest");
+    cards.slice(0, open).forEach(function (c, i) { box.append(buildCard(c, weakest && i === 0)); });
+    var rest = cards.slice(open);
+    if (!rest.length) { return; }
+    var inner = el("div", { class: "cards" });
+    rest.forEach(function (c) { inner.append(buildCard(c, false)); });
+    box.after(el("details", { class: "more-cards" },
+      el("summary", { text: "Show the other " + rest.length + " sources" }), inner));
+  }
+  function ensureStory(details) {
+    var box = details && details.querySelector(":scope > [data-lazy-cards]");
+    if (box) { buildStoryCards(box); }
+  }
+  document.addEventListener("toggle", function (event) {
+    var node = event.target;
+    if (node.classList && node.classList.contains("story") && node.open) { ensureStory(node); }
+  }, true);
+
   /* ---------- routes: #source-<id>[:<finding id>], #finding-<id>, #story-n / #card-n ---------- */
   function decode(part) { try { return decodeURIComponent(part); } catch (err) { return part; } }
   function findingIn(src, id) {
@@ -608,6 +703,9 @@
     m = /^#finding-(.+)$/.exec(hash);
     if (m && decode(m[1]) in findingById) { showFinding(decode(m[1])); return; }
     if (/^#(story|card)-\d+$/.test(hash)) {
+      var n = +hash.replace(/^#\w+-/, "");
+      var story = /^#card/.test(hash) ? (sources[n] ? sources[n].story : -1) : n;
+      ensureStory(document.getElementById("story-" + story));
       var target = document.getElementById(hash.slice(1));
       if (target && !target.open) { openAncestors(target.tagName === "DETAILS" ? target.parentElement : target); }
       if (target && target.tagName === "DETAILS") { target.open = true; }
