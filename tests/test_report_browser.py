@@ -406,11 +406,15 @@ def test_scale_folded_stories_build_their_cards_on_open(browser: Any, tmp_path: 
     nodes = page.evaluate("document.getElementsByTagName('*').length")
     assert nodes < 20_000, nodes  # 100 story headings, 30 open cards and one page of findings, not 1,000 cards
     assert page.locator("details.story:not([open]) article.card").count() == 0
+    assert page.locator("details.story:not([open]) .callout").count() == 0
     folded = page.locator("details.story:not([open])").first
     story = folded.get_attribute("id")
     folded.locator("summary").click()
     cards = page.locator(f"#{story} article.card")
     assert cards.count() == 10 and page.locator(f"#{story} article.card.is-weakest").count() == 1
+    callout = page.locator(f"#{story} .callout")
+    assert callout.count() == 1 and callout.locator(".callout-label").text_content().startswith("Weakest source")
+    assert callout.locator("code").inner_text() == cards.first.locator(".card-meta code").inner_text()
     first = cards.first
     assert first.locator(".score").inner_text() != "" and first.locator("details.components table tr").count() > 1
     # a card of another folded story, reached by its link in the stories table, is built and opened

@@ -608,7 +608,12 @@ def _card_json(card: dict[str, Any]) -> dict[str, Any]:
 
 def _folded_cards(stories: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Cards of the stories folded on load, by story index: built by the page's JS when a story is opened."""
-    return {str(s["index"]): [_card_json(c) for c in s["cards"]] for s in stories[STORIES_OPEN:]}
+    out = {}
+    for story in stories[STORIES_OPEN:]:
+        cards = out[str(story["index"])] = [_card_json(c) for c in story["cards"]]
+        if story["weakest"] is not None:  # the weakest source's callout is built with the cards
+            cards[0]["gap"], cards[0]["msg"] = story["weakest"].get("gap"), story["weakest"]["top_message"]
+    return out
 
 
 def _changes(run: dict, data: dict[str, Any], absent: list[dict[str, Any]]) -> dict[str, Any]:

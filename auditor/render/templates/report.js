@@ -642,6 +642,19 @@
         el("span", { class: "score", text: fmtScore(m.score) }), el("span", { class: "grade", text: m.grade || "\u2013" })), title),
       sevCountsNode(c.sev, c.sup), componentsNode(c), kindsNode(c), foot);
   }
+  function buildCallout(c) {
+    var m = sources[c.i];
+    var label = "Weakest source" + (c.gap !== null && c.gap !== undefined ? " \u2014 " + fmtScore(c.gap) + " points below the next" : "");
+    return el("div", { class: "callout band-" + m.band },
+      el("div", { class: "score-badge big band-" + m.band }, el("span", { class: "score", text: fmtScore(m.score) }),
+        el("span", { class: "grade", text: m.grade || "\u2013" })),
+      el("div", { class: "callout-body" }, el("div", { class: "callout-label", text: label }),
+        el("div", { class: "callout-title" }, (m.title || m.id) + " ", el("code", { text: m.id })),
+        deltaNode(c), changesNode(c), sevCountsNode(c.sev, c.sup), c.msg ? el("p", { class: "callout-msg", text: c.msg }) : null),
+      el("div", { class: "callout-actions" },
+        DATA.texts[c.i] !== null ? el("a", { class: "btn primary", href: "#source-" + encodeURIComponent(m.id), text: "View source" }) : null,
+        el("button", { type: "button", class: "btn", "data-filter-source": m.id, text: "Its findings" })));
+  }
   /* Fill a folded story's card box (once): the first cards, the rest in a "show all" block built when opened. */
   function buildStoryCards(box) {
     var key = box.getAttribute("data-lazy-cards");
@@ -649,6 +662,7 @@
     if (!cards) { return; }
     box.removeAttribute("data-lazy-cards");
     var open = DATA.cards_open || 12, weakest = box.hasAttribute("data-weakest");
+    if (weakest) { box.before(buildCallout(cards[0])); }
     cards.slice(0, open).forEach(function (c, i) { box.append(buildCard(c, weakest && i === 0)); });
     var rest = cards.slice(open);
     if (!rest.length) { return; }
