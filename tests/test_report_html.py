@@ -147,6 +147,7 @@ def test_embedded_json_is_safe_and_complete(page: str, docs: tuple) -> None:
     assert data.pop("since") == ""
     assert data.pop("compared") is False and data.pop("cards_open") == 12
     assert data.pop("cards") == {}  # two stories, both open: no card is left to build in the browser
+    assert data.pop("rows") == []  # two stories: every row of the stories table is in the HTML
     assert data == json.loads(json.dumps(build_data(docs[0], docs[1], docs[2])))
     assert order["story"] == [0, 1]  # linkedin-lawsuit (weakest 38.5) before storm (55.0)
     ids = [s["id"] for s in data["sources"]]

@@ -28,6 +28,7 @@ SEVERITIES = ("error", "warning", "info")
 CARDS_OPEN = 12
 """Cards shown per story before the rest fold into a "show all" block."""
 STORIES_OPEN = 3
+ROWS_OPEN = 50  # rows of the stories table in the HTML; the rest are built from the JSON on demand
 """Story sections open on load (weakest first); the rest are collapsed."""
 FIXED_MAX = 1000
 """Most fixed (absent) findings listed in the page; findings.json has them all."""
@@ -616,6 +617,17 @@ def _folded_cards(stories: list[dict[str, Any]]) -> dict[str, list[dict[str, Any
     return out
 
 
+def _row_json(story: dict[str, Any]) -> list[Any]:
+    """A stories-table row not in the HTML, for the page's JS: story index, weakest source index (or None),
+    its delta and previous score, findings, new, fixed, sources, errors, warnings, skipped, mean score."""
+    w = story["weakest"]
+    return [
+        story["index"], None if w is None else w["index"], None if w is None else w["delta"],
+        None if w is None else w["previous"], story["findings"], story["new"], story["fixed"], len(story["cards"]),
+        story["errors"], story["warnings"], story["skipped"], story["mean"],
+    ]
+
+
 def _changes(run: dict, data: dict[str, Any], absent: list[dict[str, Any]]) -> dict[str, Any]:
     """What changed since the compared run: its date, whether there is one, and the fixed findings."""
     compared = bool(absent) or "previous" in run or "absent" in run or any(f["st"] for f in data["findings"])
@@ -646,6 +658,7 @@ def render_report(
     data["compared"] = changes["compared"]
     data["cards"] = _folded_cards(stories)
     data["cards_open"] = CARDS_OPEN
+    data["rows"] = [_row_json(s) for s in stories[ROWS_OPEN:]]
     page = {
         "run": run,
         "suites": suite_rows(run),
@@ -665,6 +678,7 @@ def render_report(
         "script_hash": "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
         "cards_open": CARDS_OPEN,
         "stories_open": STORIES_OPEN,
+        "rows_open": ROWS_OPEN,
     }
     return _environment().get_template("report.html.j2").render(**page)
 

@@ -680,6 +680,38 @@
     if (node.classList && node.classList.contains("story") && node.open) { ensureStory(node); }
   }, true);
 
+  /* ---------- stories table: rows past the first ones built from DATA.rows by "Show all" ---------- */
+  function buildRow(r) {
+    var name = DATA.stories[r[0]], w = r[1] === null ? null : sources[r[1]];
+    var tr = el("tr", {}, el("td", { class: "story-name" }, el("a", { href: "#story-" + r[0], text: name })));
+    if (w) {
+      tr.append(el("td", {}, el("a", { href: "#card-" + r[1], class: "weak-link" }, el("span", { class: "dot band-" + w.band }),
+        w.title || w.id), " ", el("code", { class: "muted", text: w.id })),
+        el("td", { class: "num" }, el("span", { class: "pill band-" + w.band, text: fmtScore(w.score) + " " + (w.grade || "") }),
+          deltaNode({ delta: r[2], prev: r[3] })));
+    } else {
+      tr.append(el("td", { class: "muted", text: "\u2013" }), el("td", { class: "num", text: "\u2013" }));
+    }
+    tr.append(el("td", { class: "num" }, el("a", { href: "#findings", "data-filter-story": name, text: String(r[4]) })));
+    if (DATA.compared) {
+      tr.append(el("td", { class: "num" }, r[5] ? el("span", { class: "new-badge", text: String(r[5]) }) : null),
+        el("td", { class: "num opt", text: r[6] ? String(r[6]) : "" }));
+    }
+    [r[7], r[8], r[9]].forEach(function (v) { tr.append(el("td", { class: "num opt", text: String(v) })); });
+    tr.append(el("td", { class: "num opt", text: r[10] ? String(r[10]) : "" }), el("td", { class: "num opt", text: fmtScore(r[11]) }));
+    return tr;
+  }
+  var showAllStories = document.getElementById("show-all-stories");
+  function showAllRows() {
+    var rows = DATA.rows || [];
+    DATA.rows = [];
+    var frag = document.createDocumentFragment();
+    rows.forEach(function (r) { frag.append(buildRow(r)); });
+    document.getElementById("story-rows").append(frag);
+    if (showAllStories) { showAllStories.parentElement.remove(); showAllStories = null; }
+  }
+  if (showAllStories) { showAllStories.addEventListener("click", showAllRows); }
+
   /* ---------- routes: #source-<id>[:<finding id>], #finding-<id>, #story-n / #card-n ---------- */
   function decode(part) { try { return decodeURIComponent(part); } catch (err) { return part; } }
   function findingIn(src, id) {
