@@ -299,6 +299,7 @@ def test_changes_since_the_last_run_and_notes(browser: Any, compared_url: str) -
     row = page.locator("#f-list article.finding", has_text="seven places")
     assert row.locator(".side-col").count() == 6  # flagged + first five related
     row.locator(".more-rel summary").click()
+    row.locator(".side-col").nth(7).wait_for()  # the rest are built on the (async) toggle event
     assert row.locator(".side-col").count() == 8  # all seven related locations reachable
     page.locator("#f-list article.finding", has_text="Word 'the' is repeated.").first.locator("a.src").click()
     notes = page.locator("#sv-body .note", has_text="Word 'the' is repeated.")
