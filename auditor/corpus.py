@@ -72,3 +72,29 @@ def publication_days(corpus: Corpus) -> dict[str, int]:
         except ValueError:
             continue
     return days
+
+
+class UnionFind:
+    """Disjoint sets over 0..n-1: union by size, path halving."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.size = [1] * n
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> tuple[int, int] | None:
+        """Merge the sets of i and j: (new root, absorbed root), or None when already one set."""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return None
+        if self.size[ri] < self.size[rj]:
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.size[ri] += self.size[rj]
+        return ri, rj

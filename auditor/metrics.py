@@ -18,7 +18,7 @@ import pandas as pd
 from .checks.allegation import language
 from .checks.conflicts import corroboration
 from .checks.duplicates import normalize
-from .corpus import Corpus
+from .corpus import Corpus, UnionFind
 
 MAX_SYNDICATED_LISTED = 20
 """Sources of a source's group listed by name in scores.json; the rest are counted (syndicated_count)."""
@@ -128,32 +128,6 @@ def _labels(names: list[str], uf: UnionFind) -> dict[str, str]:
     for i, name in enumerate(names):  # names are sorted: the first seen of a group is its smallest
         label.setdefault(uf.find(i), name)
     return {name: label[uf.find(i)] for i, name in enumerate(names)}
-
-
-class UnionFind:
-    """Disjoint sets over 0..n-1: union by size, path halving."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.size = [1] * n
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> tuple[int, int] | None:
-        """Merge the sets of i and j: (new root, absorbed root), or None when already one set."""
-        ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return None
-        if self.size[ri] < self.size[rj]:
-            ri, rj = rj, ri
-        self.parent[rj] = ri
-        self.size[ri] += self.size[rj]
-        return ri, rj
 
 
 class _BucketIndex:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..corpus import Corpus, candidates, disagreements, related, sides
+from ..corpus import Corpus, UnionFind, candidates, disagreements, related, sides
 from ..text import stem, vocabulary
 from .names import WORD, fold
 
@@ -275,27 +275,20 @@ def extract(corpus: Corpus) -> list[Claim]:
 
 def _groups(claims: list[Claim], min_ratio: float) -> list[list[Claim]]:
     """Claims of one story and class whose anchors match, as connected groups spanning two sources or more."""
-    parent = list(range(len(claims)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(len(claims))
     reps: dict[str, int] = {}  # claims with one anchor are compared once: a flood of copies is linear
     for i, c in enumerate(claims):
         rep = reps.setdefault(c.key, i)
-        if rep != i and fuzz.token_sort_ratio(c.key, c.key) >= min_ratio:
-            parent[root(i)] = root(rep)
+        if rep != i:
+            sets.union(rep, i)
     distinct = list(reps.items())
     for n, (a, i) in enumerate(distinct):
         for b, j in distinct[n + 1:]:
             if fuzz.token_sort_ratio(a, b) >= min_ratio:
-                parent[root(j)] = root(i)
+                sets.union(i, j)
     groups: dict[int, list[Claim]] = defaultdict(list)
     for i, c in enumerate(claims):
-        groups[root(i)].append(c)
+        groups[sets.find(i)].append(c)
     return [g for g in groups.values() if len({c.source for c in g}) > 1]
 
 

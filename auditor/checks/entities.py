@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..corpus import Corpus, candidates, disagreements, publication_days, related, sides
+from ..corpus import Corpus, UnionFind, candidates, disagreements, publication_days, related, sides
 from .confusion import definitions
 
 NAME_PART = r"[A-Z][\w.’'&-]{0,60}"  # bounded: a flood of capitals costs linear time, not its square
@@ -98,24 +98,14 @@ def _same_list(a: Enumeration, b: Enumeration, cfg: dict) -> bool:
 
 def _list_groups(items: list[Enumeration], cfg: dict) -> list[list[Enumeration]]:
     """Enumerations of one story that are the same list, one per source (its first), as connected groups."""
-    firsts: dict[str, list[Enumeration]] = defaultdict(list)
-    for e in items:
-        firsts[e.source].append(e)
-    parent = list(range(len(items)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(len(items))
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             if items[j].source != a.source and _same_list(a, items[j], cfg):
-                parent[root(j)] = root(i)
+                sets.union(i, j)
     groups: dict[int, dict[str, Enumeration]] = defaultdict(dict)
     for i, e in enumerate(items):
-        groups[root(i)].setdefault(e.source, e)
+        groups[sets.find(i)].setdefault(e.source, e)
     return [list(g.values()) for g in groups.values() if len(g) > 1]
 
 
