@@ -7,15 +7,18 @@ at two significant digits in any notation ("2,946", "2.946" and "2946" agree; "$
 title and lead. Features are weighted by TF-IDF in the run (scikit-learn), times a weight per kind
 (`stories` in expectations/checks.yaml): names and figures cross languages, plain words do not.
 
+Every feature counts in an article's norm, also those no other article has: two articles sharing
+only a company name and a deal value, each with names and figures of its own, stay far apart.
 Candidate pairs come from the sparse product of the TF-IDF matrix restricted to features found in
-at most `max_df` articles (an inverted index in effect): an article is only compared with articles
-sharing a rare feature, so the cost is bounded by max_df x the number of features, near linear.
+at most `max_df` articles (or `max_df_share` of them; an inverted index in effect), so an article
+is only compared with articles sharing a rare feature.
 
-Two events of one company or place stay apart by conflicts that cancel a pair: a headline money
-figure that the other article never mentions (and vice versa: two fines, two quarters' revenue),
-publication dates further apart than `window_days`, or different event years (publication year,
-else the year the lead mentions most). Groups are merged by average linkage, a conflicting pair
-counting `conflict_penalty`, so one stray link cannot chain two stories together.
+Two events of one company or place stay apart by signs that lower a pair's cosine by
+`conflict_penalty` each: a headline money figure that the other article never mentions (two fines,
+two quarters' revenue), publication dates further apart than `window_days`, and kinds of event
+(lexicons/stories.yaml `event_kinds`: a resignation, a sentencing, a closing) that one article's
+title and first sentence name and the other article (same language) never does, both ways. Soft,
+so one outlet's wrong figure does not split its story. Groups are merged by average linkage.
 
 Labels are `<prefix>/<slug of the story's top shared term>` (a numeric suffix when two stories share
 it), deterministic; `story_terms` gives the terms that tied each story together. Skipped rows keep
@@ -38,26 +41,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from .config import default_dir
 from .extract.dates import extract_dates
 from .extract.figures import extract_figures
-from .text import default_vocabulary
+from .text import default_vocabulary, stem
 
 TOKEN = re.compile(r"[^\W\d_][\w’'-]*[^\W_]|[^\W\d_]")
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 SCORE = re.compile(r"(?<![\d.,])(\d{1,2}) ?[-–] ?(\d{1,2})(?![\d.,%])")
 YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20\d\d)(?![\d.,])")
-# Function words of the languages news comes in: capitalized at a sentence start, they name nothing.
-FOREIGN = frozenset("""
-le la les un une des du de et en au aux ce cette ces il elle ils elles on nous sur dans par pour avec selon lors apres
-mais plus son ses leur el los las una unos unas del al y por para con segun tras pero este esta estos estas su sus
-der die das den dem des ein eine einer eines und im am zum zur mit nach bei auf von vor fur ist sind lo gli della
-delle dei degli nel nella per dopo ma o os as um uma do da dos das no na nos nas em com pelo pela apos
-""".split())
 MAX_JOINED = 3  # groups one centroid merge may join: no chains across a big corpus
 SKELETON_CHARS = 3  # consonants of a name's skeleton: Morocco, Maroc, Marokko, Marruecos -> "mrk"
+SENTENCE_END = re.compile(r"[.!?](?=\s)")
 KINDS = {"k": "namekey", "e": "entity", "n": "figure", "d": "date", "y": "year", "s": "score", "w": "word"}
 
 
@@ -65,15 +64,15 @@ KINDS = {"k": "namekey", "e": "entity", "n": "figure", "d": "date", "y": "year",
 class StorySettings:
     """Thresholds of story grouping (the `stories` section of expectations/checks.yaml)."""
 
-    threshold: float = 0.18  # mean TF-IDF cosine two groups need to merge
+    threshold: float = 0.24  # mean TF-IDF cosine two groups need to merge
     max_df: int = 50  # features in more articles than this (or max_df_share of them) do not block
-    max_df_share: float = 0.005
+    max_df_share: float = 0.01
     lead_chars: int = 400  # the lead: words of the title and these first characters count
     window_days: int = 7  # articles published further apart than this are different events
     language_free: float = 0.8  # cosine over names, figures and dates alone counts this much (other languages)
     group_threshold: float = 1.0  # (1.0: off) centroid cosine for two groups to join afterwards
     group_min_size: int = 2  # ... each of at least this many articles
-    conflict_penalty: float = -1.0  # a conflicting pair's similarity in group averages
+    conflict_penalty: float = -0.3  # added to a pair's cosine per sign of two events
     top_terms: int = 8  # terms reported per story
     weights: Mapping[str, float] = field(default_factory=lambda: {
         "namekey": 0.5, "entity": 1.0, "figure": 1.5, "date": 1.5, "year": 1.0, "score": 1.0, "word": 0.5})
@@ -112,22 +111,60 @@ def number_key(digits: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    """expectations/lexicons/stories.yaml: other languages' function words and the kinds of event."""
+    return yaml.safe_load((default_dir() / "lexicons" / "stories.yaml").read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     vocab = default_vocabulary()
-    return frozenset(vocab.stopwords | vocab.unit_words()) | FOREIGN
+    return frozenset(vocab.stopwords | vocab.unit_words()) | frozenset(_lexicon().get("other_function_words") or [])
 
 
-def _entities(text: str) -> Iterable[str]:
+@lru_cache(maxsize=8)
+def _event_kinds(language: str) -> dict[str, list[tuple[str, ...]]]:
+    """Kind of event -> its words and phrases as tuples of stems, for one language (empty when not listed)."""
+    kinds = (_lexicon().get("event_kinds") or {}).get(language) or {}
+    return {kind: [tuple(stem(w) for w in TOKEN.findall(str(entry))) for entry in entries]
+            for kind, entries in kinds.items()}
+
+
+def event_kinds(text: str, language: str = "en") -> frozenset[str]:
+    """The kinds of event (stories.yaml `event_kinds`) a text names: "Truss resigns" -> {"resignation"}."""
+    kinds = _event_kinds(language)
+    if not kinds:
+        return frozenset()
+    stems = [stem(w) for w in TOKEN.findall(text)]
+    words, joined = set(stems), f" {' '.join(stems)} "
+    return frozenset(kind for kind, entries in kinds.items()
+                     if any(e[0] in words if len(e) == 1 else f" {' '.join(e)} " in joined for e in entries))
+
+
+@lru_cache(maxsize=200_000)
+def _name(word: str) -> tuple[str, str] | None:
+    """(folded name, its skeleton) of a capitalized word that can be a name, else None."""
+    f = re.sub(r"[’']s$", "", fold(word))
+    if len(f) < 3 or f in _stopwords():
+        return None
+    return f, skeleton(f)
+
+
+def _entities(tokens: list[str]) -> Iterable[str]:
     """Capitalized words that are names: not function words, not written in lower case elsewhere."""
-    stop = _stopwords()
-    lower = {fold(w) for w in TOKEN.findall(text) if w[0].islower()}
-    for w in TOKEN.findall(text):
+    lower = {fold(w) for w in tokens if w[0].islower()}
+    for w in tokens:
         if w[0].isupper():
-            f = fold(w)
-            f = re.sub(r"[’']s$", "", f)
-            if len(f) >= 3 and f not in stop and (w.isupper() or f not in lower):
-                yield "e:" + f
-                yield "k:" + skeleton(f)
+            name = _name(w)
+            if name and (w.isupper() or name[0] not in lower):
+                yield "e:" + name[0]
+                yield "k:" + name[1]
+
+
+@lru_cache(maxsize=200_000)
+def _number(written: str) -> str | None:
+    key = None if YEAR.fullmatch(written) else number_key(written)
+    return "n:" + key if key and len(key) >= 2 else None
 
 
 def _facts(text: str) -> Iterable[str]:
@@ -135,9 +172,9 @@ def _facts(text: str) -> Iterable[str]:
     yield from ("y:" + y for y in YEAR.findall(text))
     yield from (f"s:{a}-{b}" for a, b in SCORE.findall(text))
     for m in NUMBER.finditer(text):
-        key = None if YEAR.fullmatch(m.group()) else number_key(m.group())
-        if key and len(key) >= 2:
-            yield "n:" + key
+        key = _number(m.group())
+        if key:
+            yield key
     yield from (f"d:{d.month}-{d.day}" for d in extract_dates(text) if d.month and d.day)
 
 
@@ -145,8 +182,9 @@ def features(text: str, title: str | None = None, lead_chars: int = StorySetting
     """The features of one article (with repeats: term frequency counts, sublinearly)."""
     full = f"{title or ''}\n{text}"
     stop = _stopwords()
+    tokens = TOKEN.findall(full)
     lead = [fold(w) for w in TOKEN.findall(f"{title or ''} {text[:lead_chars]}")]
-    return [*_entities(full), *_facts(full), *("w:" + w for w in lead if len(w) >= 4 and w not in stop)]
+    return [*_entities(tokens), *_facts(full), *("w:" + w for w in lead if len(w) >= 4 and w not in stop)]
 
 
 def lead_money(text: str, title: str | None, lead_chars: int = 300) -> frozenset[str]:
@@ -159,11 +197,53 @@ def event_year(text: str, title: str | None, published: dt.date | None, lead_cha
     """Publication year, else the year the title and lead mention most (the latest on a tie)."""
     if published:
         return published.year
+    if not lead_chars:
+        return None
     years = Counter(int(y) for y in YEAR.findall(f"{title or ''} {text[:lead_chars]}"))
     if not years:
         return None
     top = max(years.values())
     return max(y for y, c in years.items() if c == top)
+
+
+def first_sentence(text: str, title: str | None, limit: int = 300) -> str:
+    """The title and the first sentence of the text (at most `limit` characters of it): what happened."""
+    body = text.strip()[:limit]
+    end = SENTENCE_END.search(body)
+    return f"{title or ''}\n{body[:end.start() + 1] if end else body}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """What tells two events of one company, person or place apart."""
+
+    money: frozenset[str]  # headline money figures
+    published: dt.date | None
+    year: int | None  # event year
+    language: str
+    lead_kinds: frozenset[str]  # kinds of event the title and first sentence name
+    kinds: frozenset[str]  # kinds of event the whole article names
+
+
+def event_of(text: str, title: str | None, published: dt.date | None, language: str, lead_chars: int) -> Event:
+    return Event(lead_money(text, title), published, event_year(text, title, published, 0), language,
+                 event_kinds(first_sentence(text, title), language), event_kinds(f"{title or ''}\n{text}", language))
+
+
+def conflicts(a: Event, b: Event, window_days: int) -> int:
+    """How many signs say a and b are two events: other headline money, publication dates further apart than
+    the window, other event years, other kinds of event (leads naming different kinds, or one lead's kind
+    nowhere in the other article of the same language)."""
+    count = 0
+    if a.money and b.money and not a.money & b.money:
+        count += 1
+    if (a.published and b.published and abs((a.published - b.published).days) > window_days) \
+            or (a.year and b.year and a.year != b.year):
+        count += 1
+    if a.language == b.language and (a.lead_kinds or b.lead_kinds) \
+            and not a.lead_kinds & b.kinds and not b.lead_kinds & a.kinds:
+        count += 1
+    return count
 
 
 @dataclass
@@ -175,45 +255,60 @@ class Grouping:
 
 
 def _matrix(docs: list[list[str]], settings: StorySettings) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Row-normalized TF-IDF matrix (kind weights applied) and its feature names."""
+    """Row-normalized TF-IDF matrix (kind weights applied) and its feature names.
+
+    Every feature counts in an article's norm, also those no other article has: an article whose
+    names and figures are its own is far from one that shares only a company name with it."""
     common = 1.0 if len(docs) < 5 else 0.5  # a feature in most articles of a run tells none apart
-    vec = TfidfVectorizer(analyzer=lambda d: d, lowercase=False, min_df=2, max_df=common, sublinear_tf=True, norm=None)
+    vec = TfidfVectorizer(analyzer=lambda d: d, lowercase=False, min_df=1, max_df=common, sublinear_tf=True, norm=None)
     try:
         x = vec.fit_transform(docs)
-    except ValueError:  # no feature shared by two articles
+    except ValueError:  # no feature at all
         return sp.csr_matrix((len(docs), 0)), np.array([], dtype=object)
     names = vec.get_feature_names_out()
     scale = np.array([settings.weights.get(KINDS[t[0]], 1.0) for t in names])
     return normalize(x @ sp.diags(scale)).tocsr(), names
 
 
-def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float) -> dict[tuple[int, int], float]:
-    """Cosine (>= floor) of the pairs sharing a feature found in at most max_df articles.
+def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
+                           free: sp.csr_matrix | None = None, free_share: float = 1.0) -> dict[tuple[int, int], float]:
+    """Cosine (>= floor) of the pairs sharing features found in at most max_df articles.
 
     The pairs come from a sparse product over the rare features (an inverted index in effect: only
-    pairs sharing a rare feature are ever formed); their cosine is then taken over all features.
+    pairs sharing a rare feature are ever formed); pairs whose rare features alone reach a quarter of
+    the floor get their cosine taken over all features, and over the language-free matrix `free`
+    (times `free_share`) when that is higher.
     """
     df = np.diff(x.tocsc().indptr)
-    block = x[:, np.flatnonzero(df <= max_df)].tocsr()
+    block = x[:, np.flatnonzero((df >= 2) & (df <= max_df))].tocsr()
     pairs = sp.triu(block @ block.T, k=1).tocoo()
-    if not pairs.nnz:
+    near = pairs.data >= floor / 4
+    rows, cols = pairs.row[near], pairs.col[near]
+    if not len(rows):
         return {}
-    full = np.asarray(x[pairs.row].multiply(x[pairs.col]).sum(axis=1)).ravel()
+    full = np.empty(len(rows))
+    step = 200_000
+    for k in range(0, len(rows), step):
+        r, c = rows[k:k + step], cols[k:k + step]
+        full[k:k + step] = np.asarray(x[r].multiply(x[c]).sum(axis=1)).ravel()
+        if free is not None:
+            other = np.asarray(free[r].multiply(free[c]).sum(axis=1)).ravel() * free_share
+            full[k:k + step] = np.maximum(full[k:k + step], other)
     keep = full >= floor
-    return {(int(i), int(j)): float(v) for i, j, v in zip(pairs.row[keep], pairs.col[keep], full[keep], strict=True)}
+    return {(int(i), int(j)): float(v) for i, j, v in zip(rows[keep], cols[keep], full[keep], strict=True)}
 
 
-def _conflicts(sims: dict[tuple[int, int], float], meta: list[tuple], settings: StorySettings) -> int:
-    """Set conflicting pairs to the penalty: headline money, publication window, event year. Returns their count."""
-    count = 0
-    for (i, j) in sims:
-        (mi, pi, yi), (mj, pj, yj) = meta[i], meta[j]
-        money = mi and mj and not mi & mj
-        window = pi and pj and abs((pi - pj).days) > settings.window_days
-        if money or window or (yi and yj and yi != yj):
-            sims[(i, j)] = settings.conflict_penalty
-            count += 1
-    return count
+def apply_conflicts(sims: dict[tuple[int, int], float], events: list[Event],
+                    settings: StorySettings) -> set[tuple[int, int]]:
+    """Lower each pair's similarity by `conflict_penalty` per sign of two events; the pairs so lowered."""
+    lowered = set()
+    window = settings.window_days
+    for pair in sims:
+        count = conflicts(events[pair[0]], events[pair[1]], window)
+        if count:
+            sims[pair] += settings.conflict_penalty * count
+            lowered.add(pair)
+    return lowered
 
 
 def average_linkage(n: int, sims: dict[tuple[int, int], float], threshold: float) -> list[int]:
@@ -257,29 +352,28 @@ def _merge(a: int, b: int, members: dict[int, list[int]], links: dict[int, dict[
             heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
 
 
-
 def group_texts(texts: list[str], titles: list[str | None] | None = None,
-                published: list[dt.date | None] | None = None, settings: StorySettings | None = None) -> Grouping:
+                published: list[dt.date | None] | None = None, settings: StorySettings | None = None,
+                languages: list[str] | None = None) -> Grouping:
     """Group ids per text (ids are arbitrary; see assign_stories for stable labels) and each group's terms."""
     settings = settings or StorySettings()
     titles = titles or [None] * len(texts)
     published = published or [None] * len(texts)
+    languages = languages or ["en"] * len(texts)
     docs = [features(t, h, settings.lead_chars) for t, h in zip(texts, titles, strict=True)]
     x, names = _matrix(docs, settings)
     max_df = max(settings.max_df, int(len(texts) * settings.max_df_share))
-    sims = candidate_similarities(x, max_df, settings.threshold / 2)
     free = _matrix([[f for f in d if f[0] != "w"] for d in docs], settings)[0]  # without plain words
-    for pair, v in candidate_similarities(free, max_df, settings.threshold / 2).items():
-        sims[pair] = max(sims.get(pair, 0.0), v * settings.language_free)
-    meta = [(lead_money(t, h), p, event_year(t, h, p, settings.lead_chars))
-            for t, h, p in zip(texts, titles, published, strict=True)]
-    _conflicts(sims, meta, settings)
+    sims = candidate_similarities(x, max_df, settings.threshold / 2, free, settings.language_free)
+    events = [event_of(t, h, p, lang, settings.lead_chars)
+              for t, h, p, lang in zip(texts, titles, published, languages, strict=True)]
+    lowered = apply_conflicts(sims, events, settings)
     groups = average_linkage(len(texts), sims, settings.threshold)
-    groups = merge_groups(groups, free, sims, settings.group_threshold, settings.group_min_size)
+    groups = merge_groups(groups, free, lowered, settings.group_threshold, settings.group_min_size)
     return Grouping(groups, _shared_terms(x, names, groups, settings.top_terms))
 
 
-def merge_groups(groups: list[int], x: sp.csr_matrix, sims: dict[tuple[int, int], float], threshold: float,
+def merge_groups(groups: list[int], x: sp.csr_matrix, lowered: Iterable[tuple[int, int]], threshold: float,
                  min_size: int = 2) -> list[int]:
     """Join groups of at least min_size articles whose centroids (summed TF-IDF rows) reach the threshold.
 
@@ -290,7 +384,7 @@ def merge_groups(groups: list[int], x: sp.csr_matrix, sims: dict[tuple[int, int]
     for i, g in enumerate(groups):
         members[g].append(i)
     big = [g for g, rows in members.items() if len(rows) >= min_size]
-    if len(big) < 2:
+    if len(big) < 2 or threshold >= 1.0:
         return groups
     ind = sp.csr_matrix((np.ones(sum(len(members[g]) for g in big)),
                          (np.repeat(np.arange(len(big)), [len(members[g]) for g in big]),
@@ -298,10 +392,9 @@ def merge_groups(groups: list[int], x: sp.csr_matrix, sims: dict[tuple[int, int]
     cent = normalize(ind @ x)
     prod = sp.triu(cent @ cent.T, k=1).tocoo()
     bad: dict[int, set[int]] = defaultdict(set)
-    for (i, j), v in sims.items():
-        if v < 0:
-            bad[groups[i]].add(groups[j])
-            bad[groups[j]].add(groups[i])
+    for i, j in lowered:
+        bad[groups[i]].add(groups[j])
+        bad[groups[j]].add(groups[i])
     root = {g: g for g in big}
     parts = {g: {g} for g in big}
     for k in np.argsort(-prod.data, kind="stable"):
@@ -318,17 +411,21 @@ def merge_groups(groups: list[int], x: sp.csr_matrix, sims: dict[tuple[int, int]
 
 def _shared_terms(x: sp.csr_matrix, names: np.ndarray, groups: list[int], top: int) -> dict[int, list[str]]:
     """Per group, its features with the largest summed weight, among those two members share (any for one)."""
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, g in enumerate(groups):
-        members[g].append(i)
+    ids, inverse = np.unique(np.asarray(groups), return_inverse=True)
+    ind = sp.csr_matrix((np.ones(len(groups)), (inverse, np.arange(len(groups)))), shape=(len(ids), len(groups)))
+    weight = (ind @ x).tocsr()
+    count = (ind @ (x > 0).astype(np.float64)).tocsr()
+    weight.sort_indices()
+    count.sort_indices()
+    sizes = np.bincount(inverse)
     out = {}
-    for g, rows in members.items():
-        sub = x[rows]
-        weight = np.asarray(sub.sum(axis=0)).ravel()
-        if len(rows) > 1:
-            weight = np.where(np.diff(sub.tocsc().indptr) >= 2, weight, 0.0)
-        order = [k for k in np.argsort(-weight, kind="stable")[:top] if weight[k] > 0]
-        out[g] = [str(names[k]) for k in order]
+    for k, g in enumerate(ids):
+        lo, hi = weight.indptr[k], weight.indptr[k + 1]
+        w = weight.data[lo:hi].copy()
+        if sizes[k] > 1:
+            w = np.where(count.data[lo:hi] >= 2, w, 0.0)
+        order = [m for m in np.argsort(-w, kind="stable")[:top] if w[m] > 0]
+        out[int(g)] = [str(names[weight.indices[lo + m]]) for m in order]
     return out
 
 
@@ -362,7 +459,9 @@ def assign_stories(sources: pd.DataFrame, prefix: str = "auto", settings: StoryS
         return labels
     titles = [t if isinstance(t, str) else None for t in audited.get("title", [None] * len(audited))]
     published = _dates(audited["published"]) if "published" in audited else None
-    grouping = group_texts(audited["text"].astype(str).tolist(), titles, published, settings)
+    languages = [lang if isinstance(lang, str) and lang else "en" for lang in audited["language"]] \
+        if "language" in audited else None
+    grouping = group_texts(audited["text"].astype(str).tolist(), titles, published, settings, languages)
     ids = audited["source"].astype(str).tolist()
     first: dict[int, str] = {}
     for g, sid in zip(grouping.groups, ids, strict=True):

@@ -1,0 +1,67 @@
+"""--stories auto on a flat folder of hand-written articles (tests/stories_flat/, all invented).
+
+Each story is written several times in other words (a wire, a daily, a blog or law note, one in
+French), and the folder holds same-company different-event pairs: two quarters' results of one
+company, two fines of one regulator on one company in different years. The expected story of a file
+is its name without the last part (`tessaly-q2-wire.txt` -> `tessaly-q2`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditor.ingest import ingest
+from auditor.language import with_languages
+from auditor.stories import adjusted_rand_index, assign_stories, event_kinds
+
+FOLDER = Path(__file__).resolve().parent / "stories_flat"
+
+
+def _expected(source: str) -> str:
+    return source.rsplit("-", 1)[0]
+
+
+def _grouped(folder: Path) -> dict[str, str]:
+    sources = with_languages(ingest([folder]))
+    return dict(zip(sources["source"], assign_stories(sources), strict=True))
+
+
+def _check(labels: dict[str, str]) -> None:
+    truth = [_expected(s) for s in labels]
+    assert adjusted_rand_index(truth, list(labels.values())) == 1.0, labels
+    for label in set(labels.values()):
+        assert len({_expected(s) for s, g in labels.items() if g == label}) == 1, label
+
+
+def test_hand_written_flat_folder_is_grouped_by_event():
+    labels = _grouped(FOLDER)
+    assert len(labels) == 20
+    _check(labels)
+
+
+def test_same_company_events_stay_apart_without_publication_dates(tmp_path: Path):
+    for path in FOLDER.glob("*.txt"):  # the second line of each file is its dateline
+        lines = path.read_text(encoding="utf-8").splitlines()
+        (tmp_path / path.name).write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")
+    _check(_grouped(tmp_path))
+
+
+def test_one_story_alone_is_one_group(tmp_path: Path):
+    for path in FOLDER.glob("tessaly-q3-*.txt"):
+        shutil.copy(path, tmp_path / path.name)
+    assert len(set(_grouped(tmp_path).values())) == 1
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("Mayor Odile Francks resigns after 14 months", {"resignation"}),
+    ("Estrelle mayor Francks quits over budget row", {"resignation"}),
+    ("Brightwell Media fined €18.5m for profiling children", {"fine"}),
+    ("The jury found him guilty on all counts", {"conviction"}),
+    ("He was sentenced to 12 years in prison", {"sentencing"}),
+    ("Storm sinks the Marisol off Port Kelvar", set()),
+])
+def test_event_kinds_come_from_the_lexicon(text, kinds):
+    assert event_kinds(text) == kinds
