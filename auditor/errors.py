@@ -37,3 +37,6 @@ class MissingDependency(Exception):
                          + f" (install it: pip install {package})")
         self.package = package
         self.detail = detail
+
+    def __reduce__(self) -> tuple:  # raised in a worker process, re-raised in the parent
+        return (MissingDependency, (self.package, self.detail))

@@ -34,6 +34,8 @@ from typing import IO, AnyStr
 import pandas as pd
 
 from .errors import MissingDependency
+from .language import detect as detect_language
+from .parallel import map_items
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -599,17 +601,29 @@ class _Gate:
         return None
 
 
-def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pd.DataFrame:
-    """The `sources` frame for the given inputs (each file once, see the module's docstring)."""
-    rows: list[Source] = []
+def _read_and_detect(item: tuple[Path, Path, int]) -> list[tuple[Source, str]]:
+    """The sources of one file, each with its language ("" for a skipped one): the work of one worker."""
+    return [(src, detect_language(src.text) if src.status == "audited" else "") for src in _read_safely(*item)]
+
+
+def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = 1) -> pd.DataFrame:
+    """The `sources` frame for the given inputs (each file once, see the module's docstring), with each
+    source's `language`; files are read in `jobs` worker processes when there are many."""
+    plan: list[tuple[Source, str] | None] = []  # a skipped entry, or None where a read file's sources go
+    to_read: list[tuple[Path, Path, int]] = []
     gate = _Gate()
     for root, path, reason in discover_entries(paths):
         reason = reason or gate.reason(root, path)
         if reason:
-            rows.append(_skip(*_ids_for(root, path), path, reason))
+            plan.append((_skip(*_ids_for(root, path), path, reason), ""))
         else:
-            rows.extend(_read_safely(root, path, max_bytes))
-    return sources_frame(rows)
+            plan.append(None)
+            to_read.append((root, path, max_bytes))
+    read = iter(map_items(_read_and_detect, to_read, jobs))
+    rows = [pair for entry in plan for pair in ([entry] if entry else next(read))]
+    frame = sources_frame([src for src, _ in rows])
+    frame["language"] = pd.Series([language for _, language in rows], index=frame.index, dtype=object)
+    return frame
 
 
 def sources_frame(rows: list[Source]) -> pd.DataFrame:

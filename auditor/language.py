@@ -38,6 +38,7 @@ def _identifier() -> Any:
 
 
 WORD = re.compile(r"[^\W\d_]+")
+NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
 @lru_cache(maxsize=1)
@@ -63,15 +64,15 @@ def plainly_english(head: str) -> bool:
     words = WORD.findall(head.lower())
     if len(words) < markers["min_words"]:
         return False
-    english = sum(w in markers["english"] for w in words)
-    other = sum(w in markers["other"] for w in words)
+    english = sum(map(markers["english"].__contains__, words))
+    other = sum(map(markers["other"].__contains__, words))
     return english >= markers["english_share"] * len(words) and other <= markers["other_share"] * len(words)
 
 
 def detect(text: str, sample: int = SAMPLE_CHARS) -> str:
     """ISO 639-1 code of the text's language, from its first `sample` characters ("en" when unsure)."""
     head = text[:sample]
-    if sum(c.isalpha() for c in head) < MIN_LETTERS or plainly_english(head):
+    if len(NOT_LETTER.sub("", head)) < MIN_LETTERS or plainly_english(head):
         return ENGLISH
     code, probability = _identifier().classify(head)
     return str(code) if probability >= MIN_CONFIDENCE else ENGLISH

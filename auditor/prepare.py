@@ -7,11 +7,8 @@ candidate frames (fresh row ids) and validates each suite once over the whole ru
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,9 +18,8 @@ from .config import Config
 from .corpus import Corpus
 from .extract.claims import extract_claims
 from .metrics import source_metrics
+from .parallel import PARALLEL_MIN_SOURCES, default_jobs, worker_pool
 from .segment import DEFAULT_ABBREVIATIONS, Segmenter, segment
-
-PARALLEL_MIN_SOURCES = 200  # below this, worker start-up costs more than it saves
 
 
 @dataclass
@@ -90,10 +86,6 @@ def _worker(args: tuple[pd.DataFrame, Config, set[str]]) -> Prepared:
     return prepare(*args)
 
 
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-
-
 def prepare_all(sources: pd.DataFrame, config: Config, frame_names: set[str], jobs: int | None = None,
                 log: Callable[[str], None] = lambda _m: None) -> Prepared:
     """Prepare every story, in `jobs` worker processes when the run is big enough."""
@@ -103,9 +95,8 @@ def prepare_all(sources: pd.DataFrame, config: Config, frame_names: set[str], jo
         return prepare(sources, config, frame_names)
     parts = chunks(audited, jobs * 4)
     log(f"prepare: {len(parts)} chunks of whole stories on {jobs} worker processes")
-    context = multiprocessing.get_context("fork")
     results = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with worker_pool(jobs) as pool:
         for done, result in enumerate(pool.map(_worker, [(part, config, frame_names) for part in parts]), 1):
             results.append(result)
             progress(done, len(parts))

@@ -152,7 +152,7 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     build_suites(config)
     accepted = _load_baseline(options.baseline)
     compared = _load_compare(options.compare)
-    sources = ingest(options.paths)
+    sources = ingest(options.paths, jobs=options.jobs)
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped")
     _require_sources(sources, options.paths)

@@ -75,3 +75,31 @@ def test_title_is_a_headline_not_a_sentence():
     assert guess_title("A headline\nBody.") == "A headline"
     assert guess_title("This is a full sentence.\nBody.") is None
     assert guess_title("- a bullet\nBody") is None
+
+
+def test_reading_in_worker_processes_gives_the_same_frame_in_the_same_order(tmp_path):
+    """A big inbox is read by forked workers; the frame (ids, order, skips, languages) is the one-process frame."""
+    from auditor.parallel import PARALLEL_MIN_SOURCES
+
+    for i in range(PARALLEL_MIN_SOURCES + 10):
+        (tmp_path / f"a{i:04d}.txt").write_text(f"Headline {i}\n\nThe council met on day {i} and voted.\n",
+                                                 encoding="utf-8")
+    (tmp_path / "a0003.txt").write_bytes(b"")  # skipped: empty
+    (tmp_path / "a0007.txt").write_text("Titre\n\nLe conseil municipal a vot\u00e9 le budget de la ville hier "
+                                        "soir apr\u00e8s un long d\u00e9bat sur les routes et les \u00e9coles.\n",
+                                        encoding="utf-8")
+    one, two = ingest([tmp_path], jobs=1), ingest([tmp_path], jobs=2)
+    assert one.equals(two)
+    assert one.loc[one["source"] == "a0007", "language"].item() == "fr"
+    assert one.loc[one["source"] == "a0003", "status"].item() == "skipped"
+    assert one.loc[one["source"] == "a0003", "language"].item() == ""
+
+
+def test_a_missing_dependency_crosses_a_worker_process_intact():
+    import pickle
+
+    from auditor.errors import MissingDependency
+
+    again = pickle.loads(pickle.dumps(MissingDependency("lxml_html_clean", "no module")))
+    assert (again.package, again.detail) == ("lxml_html_clean", "no module")
+    assert "pip install lxml_html_clean" in str(again)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -92,10 +93,12 @@ class Occurrence:
     sent_end: int
 
 
-def _occurrences(sentences: pd.DataFrame) -> list[Occurrence]:
+Row = tuple[str, str, int, int, str]  # (source, story, start, end, text) of one sentence
+
+
+def _occurrences(sentences: list[Row]) -> list[Occurrence]:
     out = []
-    for source, story, start, end, text in zip(sentences["source"], sentences["story"], sentences["start"],
-                                                sentences["end"], sentences["text"], strict=True):
+    for source, story, start, end, text in sentences:
         for m in ACRONYM.finditer(text):
             if GLUED.match(text, m.end()) or (m.start() and text[m.start() - 1].isdigit()):
                 continue  # "US$4.7 million", "3MW": part of a figure, not a term
@@ -147,43 +150,84 @@ def _word_before(o: Occurrence) -> str:
     return m.group(1).lower() if m else ""
 
 
-def _lexicon_margin(o: Occurrence, pairs: list[dict]) -> tuple[str | None, int]:
+@dataclass(frozen=True)
+class Pair:
+    """One confusion pair of the lexicon, its context words stemmed once."""
+
+    terms: tuple[str, str]
+    contexts: dict[str, frozenset[str]]  # term -> stems of the words that mean it
+    before: dict[str, list[str]]  # term -> words that stand right before it
+
+    @classmethod
+    def from_entry(cls, entry: dict) -> Pair:
+        ctx = entry.get("contexts", {}) or {}
+        return cls(tuple(entry["terms"]), {t: frozenset(stem(w) for w in ctx.get(t, [])) for t in entry["terms"]},
+                   entry.get("before", {}) or {})
+
+
+@lru_cache(maxsize=4096)
+def _sentence_stems(sentence: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in WORD.findall(sentence))
+
+
+def _lexicon_margin(o: Occurrence, pairs: dict[str, list[Pair]]) -> tuple[str | None, int]:
     """(the other term, context hits of its meaning minus the written term's), best pair first.
 
     `contexts` words count anywhere in the sentence; `before` words (right before the term, as in
     "will effect", "the affect") count double.
     """
-    words = {stem(w) for w in WORD.findall(o.sentence)}
+    if o.term not in pairs:
+        return None, 0
+    words = _sentence_stems(o.sentence)
     previous = _word_before(o)
     best: tuple[str | None, int] = (None, 0)
-    for pair in pairs:
-        terms = pair["terms"]
-        if o.term not in terms:
-            continue
-        other = terms[1] if o.term == terms[0] else terms[0]
-        ctx, before = pair.get("contexts", {}), pair.get("before", {})
-        own = len(words & {stem(w) for w in ctx.get(o.term, [])}) + 2 * (previous in before.get(o.term, []))
-        alt = len(words & {stem(w) for w in ctx.get(other, [])}) + 2 * (previous in before.get(other, []))
+    for pair in pairs[o.term]:
+        other = pair.terms[1] if o.term == pair.terms[0] else pair.terms[0]
+        own = len(words & pair.contexts[o.term]) + 2 * (previous in pair.before.get(o.term, []))
+        alt = len(words & pair.contexts[other]) + 2 * (previous in pair.before.get(other, []))
         if alt - own > best[1]:
             best = (other, alt - own)
     return best
 
 
-def _pairs_by_case(lexicon: dict) -> list[dict]:
-    return [p for p in lexicon.get("pairs", []) if len(p.get("terms", [])) == 2]
+def _pairs_by_term(lexicon: dict) -> dict[str, list[Pair]]:
+    """term -> the lexicon's pairs that hold it (pairs of two terms only), in lexicon order."""
+    by_term: dict[str, list[Pair]] = defaultdict(list)
+    for entry in lexicon.get("pairs", []):
+        if len(entry.get("terms", [])) == 2:
+            pair = Pair.from_entry(entry)
+            for term in dict.fromkeys(pair.terms):
+                by_term[term].append(pair)
+    return dict(by_term)
+
+
+def _word_pattern(pairs: dict[str, list[Pair]]) -> re.Pattern | None:
+    """One pattern for the lexicon terms that are ordinary words (not acronym-shaped)."""
+    terms = sorted((t for t in pairs if not ACRONYM.fullmatch(t)), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b") if terms else None
+
+
+def _by_story(sentences: pd.DataFrame) -> dict[str, list[Row]]:
+    by_story: dict[str, list[Row]] = defaultdict(list)
+    for row in zip(sentences["source"], sentences["story"], sentences["start"], sentences["end"],
+                   sentences["text"], strict=True):
+        by_story[row[1]].append(row)
+    return by_story
 
 
 def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate occurrences of confusable terms with their lexicon and story evidence."""
     cfg = corpus.config.check("term_confusion")
-    pairs = _pairs_by_case(corpus.config.lexicons.get("confusion", {}))
-    sents = corpus.sentences[~corpus.sentences["is_boilerplate"]]
+    pairs = _pairs_by_term(corpus.config.lexicons.get("confusion", {}))
+    words = _word_pattern(pairs)
     english = english_sources(corpus.sources)  # the lexicon's pairs are English words
+    by_story = _by_story(corpus.sentences[~corpus.sentences["is_boilerplate"]])
     rows = []
-    for _story, group in sents.groupby("story", sort=True):
-        occurrences = _occurrences(group) + _lexicon_words(group[group["source"].isin(english)], pairs)
+    for story in sorted(by_story):
+        group = by_story[story]
+        occurrences = _occurrences(group) + _lexicon_words([r for r in group if r[0] in english], words)
         slots = _story_slots([o for o in occurrences if ACRONYM.fullmatch(o.term)])
-        defined = {src: definitions(corpus.texts[src]) for src in group["source"].unique()}
+        defined = {src: definitions(corpus.texts[src]) for src in dict.fromkeys(r[0] for r in group)}
         together = _together(occurrences)
         for o in occurrences:
             if o.term in defined[o.source]:
@@ -202,7 +246,7 @@ def _together(occurrences: list[Occurrence]) -> set[tuple[str, str]]:
     return {(a, b) for terms in by_sentence.values() if len(terms) > 1 for a in terms for b in terms if a != b}
 
 
-def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: set, pairs: list[dict],
+def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: set, pairs: dict[str, list[Pair]],
                cfg: dict) -> dict | None:
     lex_term, margin = _lexicon_margin(o, pairs)
     story = _story_match(o, slots, defined, together, cfg) if ACRONYM.fullmatch(o.term) else None
@@ -218,15 +262,12 @@ def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: 
             "story_match": 1 if story else 0}
 
 
-def _lexicon_words(sentences: pd.DataFrame, pairs: list[dict]) -> list[Occurrence]:
+def _lexicon_words(sentences: list[Row], pattern: re.Pattern | None) -> list[Occurrence]:
     """Occurrences of lexicon terms that are ordinary words (not acronym-shaped)."""
-    terms = sorted({t for p in pairs for t in p["terms"] if not ACRONYM.fullmatch(t)}, key=len, reverse=True)
-    if not terms:
+    if pattern is None:
         return []
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\b")
     out = []
-    for source, story, start, end, text in zip(sentences["source"], sentences["story"], sentences["start"],
-                                                sentences["end"], sentences["text"], strict=True):
+    for source, story, start, end, text in sentences:
         for m in pattern.finditer(text):
             out.append(Occurrence(source, story, m.group(), start + m.start(), start + m.end(), text, start, end))
     return out

@@ -18,6 +18,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ..corpus import Corpus, candidates, related
+from ..frames import columns_by
 
 WORDS = re.compile(r"\w+")
 
@@ -65,7 +66,8 @@ def _blocks(matches: dict[int, Match], headings: set[int]) -> list[list[Match]]:
     return [b for b in blocks if any(m.para not in headings for m in b)]
 
 
-def _source_candidates(paras: pd.DataFrame, cfg: dict) -> list[dict]:
+def _source_candidates(source: str, paras: dict[str, list], cfg: dict) -> list[dict]:
+    """Repeated paragraph blocks of one source (paras: its paragraphs' columns)."""
     norms = [normalize(t) for t in paras["text"]]
     headings = {i for i, h in enumerate(paras["is_heading"]) if h}
     min_chars = int(cfg.get("min_chars", 40))
@@ -84,8 +86,7 @@ def _source_candidates(paras: pd.DataFrame, cfg: dict) -> list[dict]:
             if m:
                 matches[i] = m
     rows = []
-    starts, ends = paras["start"].tolist(), paras["end"].tolist()
-    source, story = paras["source"].iat[0], paras["story"].iat[0]
+    starts, ends, story = paras["start"], paras["end"], paras["story"][0]
     for block in _blocks(matches, headings):
         body = [m for m in block if m.para not in headings] or block
         first, last = block[0], block[-1]
@@ -145,11 +146,11 @@ SHORTER_SHARE = 0.5
 """A sentence is compared with one at most twice its length (a standfirst repeated inside a longer one)."""
 
 
-def _sentence_candidates(sents: pd.DataFrame, repeated_paras: set[int], cfg: dict) -> list[dict]:
+def _sentence_candidates(source: str, sents: dict[str, list], repeated_paras: set[int], cfg: dict) -> list[dict]:
     """Runs of sentences that repeat earlier sentences of the same source (not in repeated paragraphs)."""
     norms = [normalize(t) for t in sents["text"]]
     min_chars = int(cfg.get("sentence_min_chars", 40))
-    paras = sents["para"].tolist()
+    paras = sents["para"]
     matches: dict[int, Match] = {}
     first_seen: dict[str, int] = {}
     by_word: dict[str, list[int]] = {}  # long word -> earlier sentences holding it (blocking)
@@ -168,10 +169,9 @@ def _sentence_candidates(sents: pd.DataFrame, repeated_paras: set[int], cfg: dic
             matches[i] = m
         for w in words:
             by_word.setdefault(w, []).append(i)
-    matches = _quote_matches(sents["text"].tolist(), min_chars) | matches
+    matches = _quote_matches(sents["text"], min_chars) | matches
     kept = {i: m for i, m in matches.items() if paras[i] not in repeated_paras}
-    starts, ends = sents["start"].tolist(), sents["end"].tolist()
-    source, story = sents["source"].iat[0], sents["story"].iat[0]
+    starts, ends, story = sents["start"], sents["end"], sents["story"][0]
     rows = []
     for block in _blocks(kept, set()):
         first, last = block[0], block[-1]
@@ -185,7 +185,7 @@ def _sentence_candidates(sents: pd.DataFrame, repeated_paras: set[int], cfg: dic
     return rows
 
 
-def _repeated_paragraphs(rows: list[dict], paras: pd.DataFrame) -> set[int]:
+def _repeated_paragraphs(rows: list[dict], paras: dict[str, list]) -> set[int]:
     """Paragraph numbers covered by paragraph candidates (their sentences are not reported again)."""
     spans = [(r["start"], r["end"]) for r in rows]
     return {p for p, s, e in zip(paras["para"], paras["start"], paras["end"], strict=True)
@@ -198,13 +198,14 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     rows: list[dict] = []
     paras = corpus.paragraphs[~corpus.paragraphs["is_boilerplate"]]
     sents = corpus.sentences[~corpus.sentences["is_boilerplate"]]
-    by_source = {source: group for source, group in sents.groupby("source", sort=False)}
-    for source, group in paras.groupby("source", sort=True):
-        found = _source_candidates(group.reset_index(drop=True), cfg)
+    by_source = columns_by(sents, "source", ["story", "para", "start", "end", "text"])
+    para_groups = columns_by(paras, "source", ["story", "para", "start", "end", "text", "is_heading"])
+    for source in sorted(para_groups):
+        group = para_groups[source]
+        found = _source_candidates(source, group, cfg)
         for row in found:
             row["n_sentences"] = 0
         rows.extend(found)
         if source in by_source:
-            rows.extend(_sentence_candidates(by_source[source].reset_index(drop=True),
-                                             _repeated_paragraphs(found, group), cfg))
+            rows.extend(_sentence_candidates(source, by_source[source], _repeated_paragraphs(found, group), cfg))
     return candidates(rows, ["similarity", "n_paragraphs", "n_sentences", "block_chars"])

@@ -108,6 +108,9 @@ class Roles:
                 else:
                     self.by_stem.setdefault(stem(word), role)
         self.phrases = [(re.compile(rf"\b{re.escape(w)}\b", re.IGNORECASE), role) for w, role in phrases]
+        # matches wherever one of the phrases does: a clause without a match is not searched phrase by phrase
+        self.any_phrase = re.compile(r"\b(?:" + "|".join(re.escape(w) for w, _ in phrases) + r")\b",
+                                     re.IGNORECASE) if phrases else None
         self.kinds = {role: set(kinds) for role, kinds in (lexicon.get("role_kinds") or {}).items()}
         self.after = int(lexicon.get("window_after", 3))
         self.before = int(lexicon.get("window_before", 6))
@@ -147,8 +150,10 @@ def figure_role(sentence: str, start: int, end: int, roles: Roles, kind: str = "
         role = roles.by_stem.get(stem(word))
         if role:
             found.append((rank, 1, role))
-    for pattern, role in roles.phrases:
-        for m in pattern.finditer(sentence, lo, min(hi, len(sentence))):
+    stop = min(hi, len(sentence))
+    phrases = roles.phrases if roles.any_phrase and roles.any_phrase.search(sentence, lo, stop) else []
+    for pattern, role in phrases:
+        for m in pattern.finditer(sentence, lo, stop):
             if m.start() >= end:
                 rank = len(WORD.findall(sentence[end:m.start()]))
                 if rank < roles.after:
