@@ -10,7 +10,7 @@ import pytest
 from auditor.checks import allegation, garble
 from auditor.checks.boilerplate import Rules
 from auditor.checks.confusion import neighbours
-from auditor.checks.duplicates import _quote_matches, best_earlier_sentence, normalize
+from auditor.checks.duplicates import LongWords, _quote_matches, best_earlier_sentence, normalize
 from auditor.run import audit_texts
 from auditor.segment import DEFAULT_ABBREVIATIONS, Segmenter
 
@@ -128,6 +128,22 @@ def test_a_sentence_given_again_inside_a_longer_one():
              normalize("The regulator ordered the airline to refund all passengers within 30 days, it said.")]
     m = best_earlier_sentence(norms, 2, 0.8)
     assert m is not None and m.copy_of == 0 and m.similarity >= 0.9
+
+
+def test_only_texts_sharing_most_long_words_are_compared():
+    """Blocking: a near copy (one word changed) and a standfirst inside a longer sentence are compared; a
+    sentence sharing one long word of five is not; a text without a long word is compared with all."""
+    index = LongWords(window=400)
+    texts = ["The regulator ordered the airline to refund passengers within thirty days.",
+             "The airline carried more travellers than ever before this summer.",
+             "The regulator ordered the airline to refund customers within thirty days.",
+             "It is to be so, he said at the end of it all.",
+             "The regulator ordered the airline to refund passengers within thirty days, it said on Monday."]
+    compared = [index.add(i, normalize(t)) for i, t in enumerate(texts)]
+    assert compared[0] == [] and compared[1] == []
+    assert compared[2] == [0]
+    assert compared[3] is None
+    assert compared[4] == [0, 2]
 
 
 def test_a_quote_given_twice_with_different_attributions():

@@ -1,7 +1,8 @@
 """duplicate_paragraph: paragraphs that repeat earlier paragraphs of the same source.
 
 Exact copies are found by hashing normalized text; near copies with rapidfuzz, compared only
-against earlier paragraphs of the same source and of similar length (the blocking key).
+against earlier paragraphs of the same source of similar length that share at least half of the
+long words of the one with fewer (blocking: `LongWords`; a near copy keeps most of its long words).
 Consecutive repeats form one block, reported once with the first copy as related.
 Sentences given twice (a quote, a caption or a standfirst repeated, within a paragraph or across
 paragraphs) are subkind `sentence`: n_paragraphs 0, n_sentences the run of repeated sentences;
@@ -12,6 +13,7 @@ Features: similarity (lowest in the block), n_paragraphs, n_sentences, block_cha
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,11 +38,12 @@ class Match:
 
 
 def best_earlier(norms: list[str], i: int, min_ratio: float, length_slack: float,
-                 window: int = 400) -> Match | None:
-    """The earlier paragraph (among the last `window`) most similar to paragraph i, if similar enough."""
+                 window: int = 400, earlier: list[int] | None = None) -> Match | None:
+    """The earlier paragraph (among the last `window`) most similar to paragraph i, if similar enough.
+    `earlier` narrows the paragraphs compared (blocking)."""
     target = norms[i]
     best: Match | None = None
-    for j in range(max(0, i - window), i):
+    for j in earlier if earlier is not None else range(max(0, i - window), i):
         other = norms[j]
         if not other or abs(len(other) - len(target)) > length_slack * max(len(other), len(target)):
             continue
@@ -73,7 +76,10 @@ def _source_candidates(source: str, paras: dict[str, list], cfg: dict) -> list[d
     min_chars = int(cfg.get("min_chars", 40))
     matches: dict[int, Match] = {}
     first_seen: dict[str, int] = {}
+    window = int(cfg.get("max_compare", 400))
+    index = LongWords(window)
     for i, norm in enumerate(norms):
+        earlier = index.add(i, norm) if norm else None
         if not norm or (len(norm) < min_chars and i not in headings):
             continue
         if norm in first_seen:  # exact copies by hash: no pairwise work
@@ -82,7 +88,7 @@ def _source_candidates(source: str, paras: dict[str, list], cfg: dict) -> list[d
         first_seen[norm] = i
         if len(norm) >= min_chars:
             m = best_earlier(norms, i, float(cfg.get("min_ratio", 0.8)), float(cfg.get("length_slack", 0.25)),
-                             int(cfg.get("max_compare", 400)))
+                             window, earlier)
             if m:
                 matches[i] = m
     rows = []
@@ -140,10 +146,33 @@ def _quote_matches(texts: list[str], min_chars: int) -> dict[int, Match]:
 
 
 BLOCK_WORD_CHARS = 6
-"""Sentences are compared only with earlier ones sharing a word this long (sentences alike enough to
-be a repeat share their long words; a sentence without one is compared with every earlier one)."""
+BLOCK_SHARED_SHARE = 0.5
+"""Sentences are compared only with earlier ones sharing at least this share of the long words (this
+many characters or more) of the one with fewer: sentences alike enough to be a repeat share most of
+their long words. A sentence without a long word is compared with every earlier one."""
 SHORTER_SHARE = 0.5
 """A sentence is compared with one at most twice its length (a standfirst repeated inside a longer one)."""
+
+
+class LongWords:
+    """Blocking for near copies: the earlier texts that share enough long words with a new one."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.by_word: dict[str, list[int]] = {}  # long word -> earlier texts holding it
+        self.n_long: dict[int, int] = {}  # text -> how many long words it has
+
+    def add(self, i: int, norm: str) -> list[int] | None:
+        """Index text i; return the earlier texts (in the window) it is to be compared with, in order,
+        or None when it has no long word (then it is compared with every earlier one)."""
+        words = {w for w in norm.split() if len(w) >= BLOCK_WORD_CHARS}
+        shared = Counter(j for w in words for j in self.by_word.get(w, ()) if j >= i - self.window)
+        self.n_long[i] = len(words)
+        for w in words:
+            self.by_word.setdefault(w, []).append(i)
+        if not words:
+            return None
+        return sorted(j for j, n in shared.items() if n >= BLOCK_SHARED_SHARE * min(len(words), self.n_long[j]))
 
 
 def _sentence_candidates(source: str, sents: dict[str, list], repeated_paras: set[int], cfg: dict) -> list[dict]:
@@ -153,8 +182,8 @@ def _sentence_candidates(source: str, sents: dict[str, list], repeated_paras: se
     paras = sents["para"]
     matches: dict[int, Match] = {}
     first_seen: dict[str, int] = {}
-    by_word: dict[str, list[int]] = {}  # long word -> earlier sentences holding it (blocking)
     window = int(cfg.get("max_compare", 400))
+    index = LongWords(window)
     for i, norm in enumerate(norms):
         if len(norm) < min_chars:
             continue
@@ -162,13 +191,9 @@ def _sentence_candidates(source: str, sents: dict[str, list], repeated_paras: se
             matches[i] = Match(i, first_seen[norm], 1.0)
             continue
         first_seen[norm] = i
-        words = {w for w in norm.split() if len(w) >= BLOCK_WORD_CHARS}
-        earlier = sorted({j for w in words for j in by_word.get(w, ()) if j >= i - window}) if words else None
-        m = best_earlier_sentence(norms, i, float(cfg.get("min_ratio", 0.8)), window, earlier)
+        m = best_earlier_sentence(norms, i, float(cfg.get("min_ratio", 0.8)), window, index.add(i, norm))
         if m:
             matches[i] = m
-        for w in words:
-            by_word.setdefault(w, []).append(i)
     matches = _quote_matches(sents["text"], min_chars) | matches
     kept = {i: m for i, m in matches.items() if paras[i] not in repeated_paras}
     starts, ends, story = sents["start"], sents["end"], sents["story"][0]
