@@ -11,14 +11,21 @@ Every feature counts in an article's norm, also those no other article has: two 
 only a company name and a deal value, each with names and figures of its own, stay far apart.
 Candidate pairs come from the sparse product of the TF-IDF matrix restricted to features found in
 at most `max_df` articles (or `max_df_share` of them; an inverted index in effect), so an article
-is only compared with articles sharing a rare feature.
+is only compared with articles sharing a rare feature, and from keys of the title and lead, each
+name paired with each figure or date there, when two articles share `key_min_shared` of them
+(a company name and a figure can each be common in a big run while the pair is not).
 
 Two events of one company or place stay apart by signs that lower a pair's cosine by
 `conflict_penalty` each: a headline money figure that the other article never mentions (two fines,
 two quarters' revenue), publication dates further apart than `window_days`, and kinds of event
 (lexicons/stories.yaml `event_kinds`: a resignation, a sentencing, a closing) that one article's
 title and first sentence name and the other article (same language) never does, both ways. Soft,
-so one outlet's wrong figure does not split its story. Groups are merged by average linkage.
+so one outlet's wrong figure does not split its story. Groups are merged by average linkage; then
+groups whose languages differ join when the centroids of their names, figures and dates meet
+(`group_threshold`): the French and the English reports of one earthquake.
+
+Publication dates are spans: "2023-09" is any day of that month, so it never conflicts with
+"2023-09-10". Dates in the text are read in the article's language ("8 septembre").
 
 Labels are `<prefix>/<slug of the story's top shared term>` (a numeric suffix when two stories share
 it), deterministic; `story_terms` gives the terms that tied each story together. Skipped rows keep
@@ -42,7 +49,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .config import default_dir
@@ -52,11 +59,11 @@ from .text import default_vocabulary, stem
 
 TOKEN = re.compile(r"[^\W\d_][\w’'-]*[^\W_]|[^\W\d_]")
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
-SCORE = re.compile(r"(?<![\d.,])(\d{1,2}) ?[-–] ?(\d{1,2})(?![\d.,%])")
+SCORE_TAIL = re.compile(r" ?[-–] ?(\d{1,2})(?![\d.,%])")  # after a number of one or two digits: a match score
 YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20\d\d)(?![\d.,])")
-MAX_JOINED = 3  # groups one centroid merge may join: no chains across a big corpus
 SKELETON_CHARS = 3  # consonants of a name's skeleton: Morocco, Maroc, Marokko, Marruecos -> "mrk"
 SENTENCE_END = re.compile(r"[.!?](?=\s)")
+Span = tuple[dt.date, dt.date]  # first and last day an article can have been published
 KINDS = {"k": "namekey", "e": "entity", "n": "figure", "d": "date", "y": "year", "s": "score", "w": "word"}
 
 
@@ -67,11 +74,13 @@ class StorySettings:
     threshold: float = 0.24  # mean TF-IDF cosine two groups need to merge
     max_df: int = 50  # features in more articles than this (or max_df_share of them) do not block
     max_df_share: float = 0.01
+    key_max_df: int = 50  # name-with-figure keys of the lead in at most this many articles propose pairs ...
+    key_min_shared: int = 2  # ... when two articles share at least this many of them
     lead_chars: int = 400  # the lead: words of the title and these first characters count
     window_days: int = 7  # articles published further apart than this are different events
     language_free: float = 0.8  # cosine over names, figures and dates alone counts this much (other languages)
-    group_threshold: float = 1.0  # (1.0: off) centroid cosine for two groups to join afterwards
-    group_min_size: int = 2  # ... each of at least this many articles
+    group_threshold: float = 0.2  # (1.0: off) centroid cosine for groups of other languages to join afterwards
+    group_min_size: int = 1  # ... each of at least this many articles
     conflict_penalty: float = -0.3  # added to a pair's cosine per sign of two events
     top_terms: int = 8  # terms reported per story
     weights: Mapping[str, float] = field(default_factory=lambda: {
@@ -135,10 +144,21 @@ def event_kinds(text: str, language: str = "en") -> frozenset[str]:
     kinds = _event_kinds(language)
     if not kinds:
         return frozenset()
-    stems = [stem(w) for w in TOKEN.findall(text)]
-    words, joined = set(stems), f" {' '.join(stems)} "
-    return frozenset(kind for kind, entries in kinds.items()
-                     if any(e[0] in words if len(e) == 1 else f" {' '.join(e)} " in joined for e in entries))
+    tokens = TOKEN.findall(text)
+    words = {stem(w) for w in set(tokens)}
+    joined = None
+    found = set()
+    for kind, entries in kinds.items():
+        for e in entries:
+            if not all(w in words for w in e):
+                continue
+            if len(e) > 1:
+                joined = joined or f" {' '.join(stem(w) for w in tokens)} "
+                if f" {' '.join(e)} " not in joined:
+                    continue
+            found.add(kind)
+            break
+    return frozenset(found)
 
 
 @lru_cache(maxsize=200_000)
@@ -152,7 +172,7 @@ def _name(word: str) -> tuple[str, str] | None:
 
 def _entities(tokens: list[str]) -> Iterable[str]:
     """Capitalized words that are names: not function words, not written in lower case elsewhere."""
-    lower = {fold(w) for w in tokens if w[0].islower()}
+    lower = {fold(w) for w in set(tokens) if w[0].islower()}
     for w in tokens:
         if w[0].isupper():
             name = _name(w)
@@ -167,24 +187,52 @@ def _number(written: str) -> str | None:
     return "n:" + key if key and len(key) >= 2 else None
 
 
-def _facts(text: str) -> Iterable[str]:
-    """Years, match scores, bare numbers (>= 2 significant digits) and day-month dates."""
-    yield from ("y:" + y for y in YEAR.findall(text))
-    yield from (f"s:{a}-{b}" for a, b in SCORE.findall(text))
+def _facts(text: str, language: str = "en", lead_end: int = 0, lead: list[str] | None = None) -> Iterable[str]:
+    """Years, match scores, bare numbers (>= 2 significant digits) and day-month dates, in one pass over
+    the numbers; the figures and dates before `lead_end` also go to `lead`."""
     for m in NUMBER.finditer(text):
-        key = _number(m.group())
+        written = m.group()
+        if YEAR.fullmatch(written):
+            yield "y:" + written
+            continue
+        if len(written) <= 2:
+            score = SCORE_TAIL.match(text, m.end())
+            if score:
+                yield f"s:{written}-{score.group(1)}"
+        key = _number(written)
         if key:
+            if lead is not None and m.start() < lead_end:
+                lead.append(key[2:])
             yield key
-    yield from (f"d:{d.month}-{d.day}" for d in extract_dates(text) if d.month and d.day)
+    for d in extract_dates(text, language=language):
+        if d.month and d.day:
+            if lead is not None and d.start < lead_end:
+                lead.append(f"{d.month}-{d.day}")
+            yield f"d:{d.month}-{d.day}"
 
 
-def features(text: str, title: str | None = None, lead_chars: int = StorySettings.lead_chars) -> list[str]:
-    """The features of one article (with repeats: term frequency counts, sublinearly)."""
+def features(text: str, title: str | None = None, lead_chars: int = StorySettings.lead_chars,
+             language: str = "en", keys: list[str] | None = None) -> list[str]:
+    """The features of one article (with repeats: term frequency counts, sublinearly).
+
+    `keys`, when given, receives the blocking keys of the title and lead: each name (its skeleton)
+    paired with each figure and date there. "Goldcrest" with 67.8 million proposes the pair of two
+    reports of one settlement even when the name and the figure, each alone, are too common in the
+    run to block on."""
     full = f"{title or ''}\n{text}"
+    lead_end = len(title or "") + 1 + lead_chars
     stop = _stopwords()
     tokens = TOKEN.findall(full)
-    lead = [fold(w) for w in TOKEN.findall(f"{title or ''} {text[:lead_chars]}")]
-    return [*_entities(tokens), *_facts(full), *("w:" + w for w in lead if len(w) >= 4 and w not in stop)]
+    lead_tokens = TOKEN.findall(full[:lead_end])
+    lead_facts: list[str] = []
+    out = [*_entities(tokens), *_facts(full, language, lead_end, lead_facts)]
+    out += ["w:" + w for w in map(fold, lead_tokens) if len(w) >= 4 and w not in stop]
+    if keys is not None and lead_facts:
+        found = set(out)
+        names = {name[1] for w in lead_tokens if w[0].isupper() and (name := _name(w)) and "k:" + name[1] in found}
+        facts = set(lead_facts)
+        keys.extend(f"{a}|{b}" for a in names for b in facts)
+    return out
 
 
 def lead_money(text: str, title: str | None, lead_chars: int = 300) -> frozenset[str]:
@@ -193,10 +241,10 @@ def lead_money(text: str, title: str | None, lead_chars: int = 300) -> frozenset
                      if f.kind == "money" and f.value >= 1e5)
 
 
-def event_year(text: str, title: str | None, published: dt.date | None, lead_chars: int) -> int | None:
+def event_year(text: str, title: str | None, published: Span | None, lead_chars: int) -> int | None:
     """Publication year, else the year the title and lead mention most (the latest on a tie)."""
     if published:
-        return published.year
+        return published[0].year if published[0].year == published[1].year else None
     if not lead_chars:
         return None
     years = Counter(int(y) for y in YEAR.findall(f"{title or ''} {text[:lead_chars]}"))
@@ -218,14 +266,14 @@ class Event:
     """What tells two events of one company, person or place apart."""
 
     money: frozenset[str]  # headline money figures
-    published: dt.date | None
+    published: Span | None
     year: int | None  # event year
     language: str
     lead_kinds: frozenset[str]  # kinds of event the title and first sentence name
     kinds: frozenset[str]  # kinds of event the whole article names
 
 
-def event_of(text: str, title: str | None, published: dt.date | None, language: str, lead_chars: int) -> Event:
+def event_of(text: str, title: str | None, published: Span | None, language: str, lead_chars: int) -> Event:
     return Event(lead_money(text, title), published, event_year(text, title, published, 0), language,
                  event_kinds(first_sentence(text, title), language), event_kinds(f"{title or ''}\n{text}", language))
 
@@ -237,13 +285,18 @@ def conflicts(a: Event, b: Event, window_days: int) -> int:
     count = 0
     if a.money and b.money and not a.money & b.money:
         count += 1
-    if (a.published and b.published and abs((a.published - b.published).days) > window_days) \
+    if (a.published and b.published and days_apart(a.published, b.published) > window_days) \
             or (a.year and b.year and a.year != b.year):
         count += 1
     if a.language == b.language and (a.lead_kinds or b.lead_kinds) \
             and not a.lead_kinds & b.kinds and not b.lead_kinds & a.kinds:
         count += 1
     return count
+
+
+def days_apart(a: Span, b: Span) -> int:
+    """Days between two publication spans (0 when they overlap)."""
+    return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
 
 
 @dataclass
@@ -271,7 +324,9 @@ def _matrix(docs: list[list[str]], settings: StorySettings) -> tuple[sp.csr_matr
 
 
 def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
-                           free: sp.csr_matrix | None = None, free_share: float = 1.0) -> dict[tuple[int, int], float]:
+                           free: sp.csr_matrix | None = None, free_share: float = 1.0,
+                           keys: sp.csr_matrix | None = None, key_df: int = 50,
+                           key_min: int = 2) -> dict[tuple[int, int], float]:
     """Cosine (>= floor) of the pairs sharing features found in at most max_df articles.
 
     The pairs come from a sparse product over the rare features (an inverted index in effect: only
@@ -284,6 +339,14 @@ def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
     pairs = sp.triu(block @ block.T, k=1).tocoo()
     near = pairs.data >= floor / 4
     rows, cols = pairs.row[near], pairs.col[near]
+    if keys is not None and keys.shape[1]:
+        kdf = np.diff(keys.tocsc().indptr)
+        kb = keys[:, np.flatnonzero((kdf >= 2) & (kdf <= key_df))].tocsr()
+        shared = sp.triu(kb @ kb.T, k=1).tocoo()
+        more = shared.data >= key_min
+        n = x.shape[0]
+        code = np.union1d(rows.astype(np.int64) * n + cols, shared.row[more].astype(np.int64) * n + shared.col[more])
+        rows, cols = code // n, code % n
     if not len(rows):
         return {}
     full = np.empty(len(rows))
@@ -353,33 +416,43 @@ def _merge(a: int, b: int, members: dict[int, list[int]], links: dict[int, dict[
 
 
 def group_texts(texts: list[str], titles: list[str | None] | None = None,
-                published: list[dt.date | None] | None = None, settings: StorySettings | None = None,
+                published: list[Span | None] | None = None, settings: StorySettings | None = None,
                 languages: list[str] | None = None) -> Grouping:
     """Group ids per text (ids are arbitrary; see assign_stories for stable labels) and each group's terms."""
     settings = settings or StorySettings()
     titles = titles or [None] * len(texts)
     published = published or [None] * len(texts)
     languages = languages or ["en"] * len(texts)
-    docs = [features(t, h, settings.lead_chars) for t, h in zip(texts, titles, strict=True)]
+    keys: list[list[str]] = [[] for _ in texts]
+    docs = [features(t, h, settings.lead_chars, lang, k)
+            for t, h, lang, k in zip(texts, titles, languages, keys, strict=True)]
     x, names = _matrix(docs, settings)
     max_df = max(settings.max_df, int(len(texts) * settings.max_df_share))
     free = _matrix([[f for f in d if f[0] != "w"] for d in docs], settings)[0]  # without plain words
-    sims = candidate_similarities(x, max_df, settings.threshold / 2, free, settings.language_free)
+    kx = CountVectorizer(analyzer=lambda d: d, lowercase=False, binary=True, dtype=np.float32).fit_transform(keys) \
+        if any(keys) else None
+    sims = candidate_similarities(x, max_df, settings.threshold / 2, free, settings.language_free,
+                                  kx, settings.key_max_df, settings.key_min_shared)
     events = [event_of(t, h, p, lang, settings.lead_chars)
               for t, h, p, lang in zip(texts, titles, published, languages, strict=True)]
     lowered = apply_conflicts(sims, events, settings)
     groups = average_linkage(len(texts), sims, settings.threshold)
-    groups = merge_groups(groups, free, lowered, settings.group_threshold, settings.group_min_size)
+    groups = merge_groups(groups, free, lowered, settings.group_threshold, settings.group_min_size, languages)
     return Grouping(groups, _shared_terms(x, names, groups, settings.top_terms))
 
 
 def merge_groups(groups: list[int], x: sp.csr_matrix, lowered: Iterable[tuple[int, int]], threshold: float,
-                 min_size: int = 2) -> list[int]:
-    """Join groups of at least min_size articles whose centroids (summed TF-IDF rows) reach the threshold.
+                 min_size: int = 2, languages: list[str] | None = None) -> list[int]:
+    """Join groups of at least min_size articles in other languages whose centroids (summed rows of x,
+    names, figures and dates) reach the threshold.
 
     Articles of one event in two languages share few words but the same names, figures and dates: their
-    groups' centroids meet even when their pairs do not. Groups with a conflicting pair never join.
+    groups' centroids meet even when their pairs do not. Only groups whose sets of languages differ join
+    (an English group with a French one, or then with another English one), so a run in one language is
+    never chained by centroids. Groups with a conflicting pair never join.
     """
+    if languages is None or len(set(languages)) < 2:
+        return groups
     members: dict[int, list[int]] = defaultdict(list)
     for i, g in enumerate(groups):
         members[g].append(i)
@@ -397,12 +470,16 @@ def merge_groups(groups: list[int], x: sp.csr_matrix, lowered: Iterable[tuple[in
         bad[groups[j]].add(groups[i])
     root = {g: g for g in big}
     parts = {g: {g} for g in big}
+    langs = {g: {languages[i] for i in members[g]} for g in big}
     for k in np.argsort(-prod.data, kind="stable"):
         if prod.data[k] < threshold:
             break
         a, b = root[big[prod.row[k]]], root[big[prod.col[k]]]
-        if a == b or len(parts[b]) > 1 or len(parts[a]) >= MAX_JOINED or any(bad[p] & parts[b] for p in parts[a]):
+        if a == b or any(bad[p] & parts[b] for p in parts[a]):
             continue
+        if langs[a] == langs[b]:
+            continue
+        langs[a] |= langs.pop(b)
         for g in parts[b]:
             root[g] = a
         parts[a] |= parts.pop(b)
@@ -440,9 +517,25 @@ def _slug(terms: list[str]) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(term_label(names[0]))).strip("-") if names else "story"
 
 
-def _dates(values: Iterable) -> list[dt.date | None]:
-    parsed = pd.to_datetime(pd.Series(list(values), dtype=object), errors="coerce", utc=True)
-    return [None if pd.isna(v) else v.date() for v in parsed]
+PARTIAL_DATE = re.compile(r"\s*(\d{4})(?:-(\d{1,2}))?\s*")
+
+
+def _dates(values: Iterable) -> list[Span | None]:
+    """Publication dates as spans: "2023-09-10" is one day, "2023-09" the whole month, "2023" the year."""
+    values = list(values)
+    parsed = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", utc=True, format="mixed")
+    out: list[Span | None] = []
+    for raw, v in zip(values, parsed, strict=True):
+        m = PARTIAL_DATE.fullmatch(raw) if isinstance(raw, str) else None
+        if m and m.group(2) and 1 <= int(m.group(2)) <= 12:
+            y, mo = int(m.group(1)), int(m.group(2))
+            first = dt.date(y, mo, 1)
+            out.append((first, (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)))
+        elif m:
+            out.append((dt.date(int(m.group(1)), 1, 1), dt.date(int(m.group(1)), 12, 31)))
+        else:
+            out.append(None if pd.isna(v) else (v.date(), v.date()))
+    return out
 
 
 def assign_stories(sources: pd.DataFrame, prefix: str = "auto", settings: StorySettings | None = None,

@@ -101,3 +101,24 @@ def test_adjusted_rand_index():
     assert adjusted_rand_index("aabb", "xxyy") == 1.0
     assert adjusted_rand_index("aabbcc", "xyzxyz") < 0.0
     assert abs(adjusted_rand_index([1, 1, 1, 2, 2, 2], [1, 1, 2, 2, 3, 3]) - 0.2424) < 1e-3
+
+
+def test_publication_months_are_spans_not_first_days():
+    from auditor.stories import _dates, days_apart
+
+    month, day, later = _dates(["2023-09", "2023-09-10", "2023-10-20"])
+    assert month == (pd.Timestamp("2023-09-01").date(), pd.Timestamp("2023-09-30").date())
+    assert days_apart(month, day) == 0
+    assert days_apart(month, later) == 20
+
+
+def test_centroid_join_only_between_groups_of_other_languages():
+    import scipy.sparse as sp
+
+    from auditor.stories import merge_groups
+
+    x = sp.csr_matrix([[1.0, 1.0, 0.0], [1.0, 0.9, 0.0], [1.0, 1.0, 0.1]])
+    assert merge_groups([0, 1, 2], x, [], 0.2, 1, ["en", "en", "en"]) == [0, 1, 2]
+    joined = merge_groups([0, 1, 2], x, [], 0.2, 1, ["en", "fr", "en"])
+    assert joined[0] == joined[1] or joined[1] == joined[2]
+    assert merge_groups([0, 1, 2], x, [(0, 1), (1, 2)], 0.2, 1, ["en", "fr", "en"]) == [0, 1, 2]
