@@ -60,6 +60,53 @@ def disagreements(group: list, key: Callable) -> list[tuple[list, list, bool]]:
     return out
 
 
+@dataclass
+class Disagreement:
+    """One side of a group (see `disagreements`), without the list of all the others."""
+
+    side: list
+    other_side: list  # the biggest other side
+    related: list  # the side's other members, then the other sides', at most `limit` of them
+    n_others: int  # members of the other sides
+    agrees: bool  # the side most members take
+
+
+def bounded_disagreements(group: list, key: Callable, limit: int) -> list[Disagreement]:
+    """`disagreements` in time linear in the group: the sides are split once and each names at most
+    `limit` members (all of them when that is enough; else half from its own side, the rest from
+    the others, biggest side first), so a story of thousands of sources does not list them all."""
+    split = sides(group, key)
+    total = len(group)
+    head, covered = [], 0  # the first `limit` members of the biggest sides: the others of any later side
+    while covered < len(split) and len(head) < limit:
+        head.extend(split[covered][:limit - len(head)])
+        covered += 1
+    out = []
+    for i, side in enumerate(split):
+        n_others = total - len(side)
+        if len(side) - 1 + n_others <= limit:
+            named = side[1:] + [x for j, other in enumerate(split) if j != i for x in other]
+        elif i >= covered and len(side) == 1:  # a lone side after the biggest ones (a flood's many)
+            named = head[:]
+        else:
+            named = _others(split, i, limit - min(len(side) - 1, limit // 2))
+            named = side[1:1 + limit - len(named)] + named
+        biggest_other = (split[1] if len(split) > 1 else []) if i == 0 else split[0]
+        out.append(Disagreement(side, biggest_other, named, n_others, i == 0))
+    return out
+
+
+def _others(split: list[list], i: int, limit: int) -> list:
+    """Up to `limit` members of the sides other than split[i], biggest side first."""
+    out: list = []
+    for j, other in enumerate(split):
+        if j != i:
+            out.extend(other[:limit - len(out)])
+            if len(out) >= limit:
+                break
+    return out
+
+
 def publication_days(corpus: Corpus) -> dict[str, int]:
     """Source -> publication day (proleptic ordinal); sources without a known date are left out."""
     days: dict[str, int] = {}

@@ -131,9 +131,6 @@ def test_a_flood_in_one_story_compares_few_pairs_and_lists_few_copies(tmp_path, 
     assert len(first["syndicated_with"]) == metrics.MAX_SYNDICATED_LISTED and first["syndicated_count"] == n - 1
 
 
-@pytest.mark.xfail(reason="auditor/checks/names.py: _edges compares all pairs of spellings of a story and each "
-                          "candidate's related lists every other source (n squared); remove this marker once linear",
-                   strict=True)
 def test_name_conflict_on_a_flood_is_linear(monkeypatch):
     """400 wire copies, each with its own reporter name one letter from the next: few comparisons, short lists."""
     from auditor.checks import names
@@ -154,6 +151,115 @@ def test_name_conflict_on_a_flood_is_linear(monkeypatch):
     assert len(calls) < 20 * n  # all pairs: 80,000
     assert int(frame["related"].map(len).sum()) < 50 * n  # all others: 159,600
 
+
+
+def _brute_components(spellings: dict, cfg: dict) -> list[list[str]]:
+    """Connected spellings by comparing every pair (what names._link replaces)."""
+    from auditor.checks import names
+    from auditor.corpus import UnionFind
+
+    keys = sorted(spellings)
+    sets = UnionFind(len(keys))
+    for i, a in enumerate(keys):
+        for j in range(i + 1, len(keys)):
+            sa, sb = spellings[a], spellings[keys[j]]
+            if sa.sources != sb.sources and names._compare(sa, sb, cfg) is not None:
+                sets.union(i, j)
+    groups: dict[int, list[str]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(sets.find(i), []).append(k)
+    return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_name_links_are_those_of_all_pairs(seed):
+    """Candidates by shared deletion variants miss no pair that comparing all pairs joins (random spellings
+    one to three edits apart, with first names and context words that sometimes keep them apart)."""
+    import random
+
+    from auditor.checks import names
+
+    rng = random.Random(seed)
+    cfg = load_config().check("name_conflict")
+    base = ["hartwell", "kessler", "marrakesh", "zelensky", "bankman", "qasimi", "selvay", "nepal", "oakhurst"]
+    mentions = []
+    for n in range(600):
+        word = list(rng.choice(base))
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randrange(len(word))
+            op = rng.choice("sdi")
+            if op == "s":
+                word[at] = rng.choice("aeiolrstd")
+            elif op == "d" and len(word) > 4:
+                del word[at]
+            else:
+                word.insert(at, rng.choice("aeiolrstd"))
+        key = "".join(word)
+        context = frozenset(rng.sample(["port", "pay", "review", "quake", "court", "vote", "strike", "budget"], 2))
+        mentions.append(names.Mention(f"s{rng.randrange(40)}", "x", n, n + len(key), key.capitalize(), key,
+                                      rng.choice(["", "", "anna", "leo", "rita"]), rng.choice(["", "minister"]),
+                                      context, False, False))
+    spellings = names._spellings(mentions, set(), frozenset())
+    links = names._link(spellings, cfg)
+    assert links.capped == 0
+    assert names._components(links) == _brute_components(spellings, cfg)
+    assert links.compared < len(spellings) * (len(spellings) - 1) // 20
+
+
+def test_bounded_disagreements_are_disagreements_with_short_lists():
+    """The same sides as `disagreements`; beyond the limit, half from the side itself and the rest from the
+    others, the biggest other side first."""
+    from types import SimpleNamespace
+
+    from auditor.corpus import bounded_disagreements, disagreements, sides
+
+    def group(counts: dict[str, int]) -> list:
+        return [SimpleNamespace(source=f"{v}{i:03d}", v=v) for v, n in counts.items() for i in range(n)]
+
+    def key(x):
+        return x.v
+
+    small = group({"a": 5, "b": 3, "c": 1})
+    for d, (side, others, agrees) in zip(bounded_disagreements(small, key, 20), disagreements(small, key),
+                                         strict=True):
+        assert (d.side, d.related, d.n_others, d.agrees) == (side, side[1:] + others, len(others), agrees)
+        assert d.other_side == sides(others, key)[0]
+    big = group({"a": 300, "b": 40, "c": 1})
+    found = bounded_disagreements(big, key, 20)
+    assert [len(d.related) for d in found] == [20, 20, 20]
+    assert [x.v for x in found[0].related] == ["a"] * 10 + ["b"] * 10
+    assert [x.v for x in found[2].related] == ["a"] * 20  # a lone side names the biggest other side
+    assert [d.n_others for d in found] == [41, 301, 340]
+
+
+def test_claim_anchors_are_matched_as_all_pairs_and_a_flood_in_windows(monkeypatch):
+    """Distinct anchors of one story and class: the pairs of comparing every pair (in C); a flood of
+    distinct anchors scores a window of sorted neighbours, not every pair."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from auditor.checks import attributes
+
+    rng = random.Random(5)
+    words = ["city", "council", "counci", "regulator", "board", "boards", "court", "central", "bank", "agency"]
+    anchors = list(dict.fromkeys(" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(900)))
+    for n in (10, len(anchors)):
+        every = {frozenset((a, b)) for k, a in enumerate(anchors[:n]) for b in anchors[k + 1:n]
+                 if fuzz.token_sort_ratio(a, b) >= 85}
+        assert {frozenset(p) for p in attributes._matching_anchors(anchors[:n], 85)} == every
+    scored: list[int] = []
+    real = attributes.process.cdist
+
+    def counting(rows, cols, **kwargs):
+        scored.append(len(rows) * len(cols))
+        return real(rows, cols, **kwargs)
+
+    monkeypatch.setattr(attributes.process, "cdist", counting)
+    flood = [f"agency {_tag(i).lower()}" for i in range(20_000)]
+    pairs = attributes._matching_anchors(flood, 85)
+    assert sum(scored) <= 2 * attributes.ANCHOR_WINDOW * len(flood)  # all pairs: 200 million
+    assert pairs and all(fuzz.token_sort_ratio(a, b) >= 85 for a, b in pairs)
 
 # ---------------------------------------------------------------- long tokens
 

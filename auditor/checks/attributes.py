@@ -23,21 +23,26 @@ import re
 import string
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from ..corpus import Corpus, UnionFind, candidates, disagreements, related, sides
+from ..corpus import Corpus, Disagreement, UnionFind, bounded_disagreements, candidates, related
 from ..text import stem, vocabulary
+from .conflicts import MAX_RELATED
 from .names import WORD, fold
 
 FEATURES = ["claim_class", "value", "other_value", "opposite", "anchor", "anchor_similarity", "n_sources",
             "n_other", "margin", "negated", "earlier", "shared_context", "differs", "n_mixed"]
 CLAUSE_END = re.compile(r"[,;:()\[\]—–“”\"]|\s-\s|\b(?:and|but|while|whereas|after|before|when|as)\b")
 PERIOD = "period"
+MAX_ANCHORS = 2000  # distinct anchors of one story and class compared all pairs (a flood: in sorted order,
+ANCHOR_WINDOW = 50  # each with this many next)
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """One written value of a closed class with its anchor."""
 
@@ -260,16 +265,26 @@ def extract(corpus: Corpus) -> list[Claim]:
         if source in years:
             story_year.setdefault(story, years[source])
     s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
-    out: list[Claim] = []
     limit = int(cfg.get("max_anchor_words", 3))
     any_value = AnyValue(classes)
+    here = ("", "", 0)
+
+    @lru_cache(maxsize=65536)
+    def values(text: str) -> tuple[Claim, ...]:  # wire copies and floods repeat sentences: read each once
+        if not any_value.search(text):
+            return ()
+        return tuple(c for cls in classes for c in _value_claims(cls, text, here, lex, stop, limit))
+
+    @lru_cache(maxsize=65536)
+    def periods(text: str, year: int | None) -> tuple[Claim, ...]:
+        return tuple(_period_claims(superlative, text, here, lex, year, stop)) if superlative is not None else ()
+
+    out: list[Claim] = []
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
-        base = (source, story, int(start))
-        if any_value.search(text):
-            for cls in classes:
-                out.extend(_value_claims(cls, text, base, lex, stop, limit))
-        if superlative is not None:
-            out.extend(_period_claims(superlative, text, base, lex, years.get(source, story_year.get(story)), stop))
+        offset = int(start)
+        found = values(text) + periods(text, years.get(source, story_year.get(story)))
+        out.extend(Claim(source, story, offset + c.start, offset + c.end, c.claim_class, c.value, c.anchor, c.negated,
+                         c.earlier, c.context, c.years, c.key) for c in found)
     return out
 
 
@@ -281,15 +296,38 @@ def _groups(claims: list[Claim], min_ratio: float) -> list[list[Claim]]:
         rep = reps.setdefault(c.key, i)
         if rep != i:
             sets.union(rep, i)
-    distinct = list(reps.items())
-    for n, (a, i) in enumerate(distinct):
-        for b, j in distinct[n + 1:]:
-            if fuzz.token_sort_ratio(a, b) >= min_ratio:
-                sets.union(i, j)
+    for i, j in _matching_anchors(list(reps), min_ratio):
+        sets.union(reps[i], reps[j])
     groups: dict[int, list[Claim]] = defaultdict(list)
     for i, c in enumerate(claims):
         groups[sets.find(i)].append(c)
     return [g for g in groups.values() if len({c.source for c in g}) > 1]
+
+
+def _matching_anchors(anchors: list[str], min_ratio: float) -> list[tuple[str, str]]:
+    """Pairs of distinct anchors whose token_sort_ratio reaches min_ratio. Every pair up to MAX_ANCHORS
+    anchors (many are scored in C by rapidfuzz cdist: the same scores as one call per pair); beyond
+    that (a flood of distinct anchors), each anchor against the ANCHOR_WINDOW next in sorted order."""
+    n = len(anchors)
+    if n <= 32:
+        return [(a, b) for k, a in enumerate(anchors) for b in anchors[k + 1:]
+                if fuzz.token_sort_ratio(a, b) >= min_ratio]
+    out = []
+    if n <= MAX_ANCHORS:
+        scores = process.cdist(anchors, anchors, scorer=fuzz.token_sort_ratio, score_cutoff=min_ratio,
+                               dtype=np.float64)
+        for i, j in zip(*np.nonzero(np.triu(scores >= min_ratio, k=1)), strict=True):
+            out.append((anchors[i], anchors[j]))
+        return out
+    ordered = sorted(anchors, key=lambda a: (" ".join(sorted(a.split())), a))
+    for start in range(0, n, ANCHOR_WINDOW):
+        rows = ordered[start:start + ANCHOR_WINDOW]
+        cols = ordered[start:start + 2 * ANCHOR_WINDOW]
+        scores = process.cdist(rows, cols, scorer=fuzz.token_sort_ratio, score_cutoff=min_ratio, dtype=np.float64)
+        for i, j in zip(*np.nonzero(scores >= min_ratio), strict=True):
+            if j > i:
+                out.append((rows[i], cols[j]))
+    return out
 
 
 def _opposite(a: Claim, b: Claim, classes: dict[str, _Class], min_period_ratio: float) -> bool:
@@ -330,24 +368,25 @@ def _group_rows(group: list[Claim], classes: dict[str, _Class], period_ratio: fl
             firsts.append(claims[0])
     if len({_key(c) for c in firsts}) < 2:
         return []
-    rows = []
-    for side, others, agrees in disagreements(firsts, _key):
-        other_side = sides(others, _key)[0]
-        rows.append(_row(side, other_side, others, agrees, classes, period_ratio, n_mixed))
-    return rows
+    return [_row(d, classes, period_ratio, n_mixed) for d in bounded_disagreements(firsts, _key, MAX_RELATED)]
 
 
-def _row(side: list[Claim], other_side: list[Claim], others: list[Claim], agrees: bool,
-         classes: dict[str, _Class], period_ratio: float, n_mixed: int) -> dict:
+def _distinct_contexts(claims: list[Claim]) -> list[frozenset[str]]:
+    """The claims' contexts, each object once (copies of one sentence share theirs)."""
+    return list({id(c.context): c.context for c in claims}.values())
+
+
+def _row(d: Disagreement, classes: dict[str, _Class], period_ratio: float, n_mixed: int) -> dict:
+    side, other_side = d.side, d.other_side
     a, b = side[0], other_side[0]
     return {
         "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": a.claim_class,
-        "related": [related(x.source, x.start, x.end) for x in side[1:] + others], "note": b.value,
+        "related": [related(x.source, x.start, x.end) for x in d.related], "note": b.value,
         "claim_class": a.claim_class, "value": a.value, "other_value": b.value,
         "opposite": _opposite(a, b, classes, period_ratio), "anchor": a.anchor,
         "anchor_similarity": round(fuzz.token_sort_ratio(a.key, b.key) / 100, 3),
         "n_sources": len(side), "n_other": len(other_side), "margin": len(other_side) - len(side),
         "negated": any(c.negated for c in side), "earlier": any(c.earlier for c in side + other_side),
-        "shared_context": max((len(a.context & c.context) for c in other_side), default=0),
-        "differs": not agrees, "n_mixed": n_mixed,
+        "shared_context": max((len(a.context & context) for context in _distinct_contexts(other_side)), default=0),
+        "differs": not d.agrees, "n_mixed": n_mixed,
     }
