@@ -286,24 +286,46 @@ def _blocks(frame: pd.DataFrame, key: list[str]) -> list[list[Claim]]:
 
 
 def _claims_of(block: pd.DataFrame) -> list[Claim]:
-    """Claims of a block of the claims frame (plain records: itertuples is slow on wide frames)."""
+    """Claims of a block of the claims frame (plain records built from column lists: to_dict and
+    itertuples are slow on wide frames)."""
     published = block.attrs.get("published", {})
     story_year = block.attrs.get("story_year", {})
     tallies = block.attrs.get("tallies", frozenset())
     readings = block.attrs.get("readings", frozenset())
-    return [Claim(claim_id=int(r["claim_id"]), source=r["source"], story=r["story"], start=int(r["start"]),
-                  end=int(r["end"]), text=r["text"], value=_number(r["value"]), precision=_number(r["precision"]),
-                  qualifier=_text(r["qualifier"]), context=frozenset(_text(r["context"]).split()),
-                  year=_text(r["years"]), noun=_text(r["noun"]), base=_text(r["base"]),
-                  granularity=_text(r["granularity"], "day"), role=_text(r.get("role")), scope=_text(r.get("scope")),
-                  published=published.get(r["source"], -1), tally=_text(r.get("role")) in tallies,
-                  reading=_text(r.get("role")) in readings,
-                  home_year=_year_of(published.get(r["source"], -1)) or story_year.get(r["story"], ""),
-                  unit=_text(r.get("unit")), granularity_kind=_text(r.get("claim_type"), "figure"))
-            for r in block.to_dict("records")]
+    n = len(block)
+
+    def column(name: str) -> list:
+        return block[name].tolist() if name in block else [None] * n
+
+    out = []
+    for (claim_id, source, story, start, end, text, value, precision, qualifier, context, years, noun, base,
+         granularity, role, scope, unit, claim_type) in zip(
+            *(column(c) for c in ("claim_id", "source", "story", "start", "end", "text", "value", "precision",
+                                  "qualifier", "context", "years", "noun", "base", "granularity", "role", "scope",
+                                  "unit", "claim_type")), strict=True):
+        role = _text(role)
+        day = published.get(source, -1)
+        out.append(Claim(claim_id=int(claim_id), source=source, story=story, start=int(start), end=int(end),
+                         text=text, value=_number(value), precision=_number(precision), qualifier=_text(qualifier),
+                         context=frozenset(_text(context).split()), year=_text(years), noun=_text(noun),
+                         base=_text(base), granularity=_text(granularity, "day"), role=role, scope=_text(scope),
+                         published=day, tally=role in tallies, reading=role in readings,
+                         home_year=_year_of(day) or story_year.get(story, ""), unit=_text(unit),
+                         granularity_kind=_text(claim_type, "figure")))
+    return out
 
 
 FACT_KEY = ["story", "kind", "fact_unit", "role", "scope"]
+
+
+_FIGURE_BLOCKS: list = [None, None, None]  # claims frame, config, its figure blocks (for conflicts and corroboration)
+
+
+def _figure_blocks(corpus: Corpus) -> list[list[Claim]]:
+    """The figure claims of the run blocked by fact key, built once per claims frame and configuration."""
+    if _FIGURE_BLOCKS[0] is not corpus.claims or _FIGURE_BLOCKS[1] is not corpus.config:
+        _FIGURE_BLOCKS[:] = [corpus.claims, corpus.config, _blocks(_figures(corpus), FACT_KEY)]
+    return _FIGURE_BLOCKS[2]
 
 
 def _figures(corpus: Corpus) -> pd.DataFrame:
@@ -452,7 +474,7 @@ def _day(ordinal: int) -> str:
 def _figure_groups(corpus: Corpus) -> list[list[Claim]]:
     cfg = corpus.config.check("conflicts")
     same = lambda a, b: agree(a, b, cfg)  # noqa: E731
-    return [g for block in _blocks(_figures(corpus), FACT_KEY) for g in _groups(block, cfg, same)]
+    return [g for block in _figure_blocks(corpus) for g in _groups(block, cfg, same)]
 
 
 def figure_conflicts(corpus: Corpus) -> pd.DataFrame:
@@ -474,7 +496,7 @@ def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]
     counts: dict[int, int] = {}
     dates = claims[claims["claim_type"] == "date"].copy()
     dates["value"] = _date_values(dates["date"])
-    blocks = [(b, lambda a, c: agree(a, c, cfg)) for b in _blocks(_figures(corpus), FACT_KEY)]
+    blocks = [(b, lambda a, c: agree(a, c, cfg)) for b in _figure_blocks(corpus)]
     blocks += [(b, _same_date) for b in _blocks(dates[dates["value"].notna()], ["story"])]
     for items, equal in blocks:
         counts.update(_confirmations(items, equal, independent))
