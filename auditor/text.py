@@ -25,6 +25,7 @@ installed), cached: it runs on every word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -229,6 +230,7 @@ class Locale:
     time_words: tuple[str, ...]
     date_connectors: tuple[str, ...]
     months: Mapping[str, int]  # month name or abbreviation (lower case, no dot) -> 1..12
+    units: Mapping[str, str] = field(default_factory=dict)  # unit name (lower case) -> unit of units.yaml
 
 
 def cldr_months(language: str) -> dict[str, int]:
@@ -243,15 +245,35 @@ def cldr_months(language: str) -> dict[str, int]:
     return months
 
 
-def build_locale(language: str, data: Mapping[str, Any], powers: Mapping[str, int]) -> Locale:
-    """A Locale from its locales.yaml entry and the scale powers of scales.yaml."""
+def cldr_unit_names(language: str, units: Mapping[str, str]) -> dict[str, str]:
+    """Long names of units in a language from Babel's CLDR data (lower case; singular and plural forms)
+    -> the project's unit ("días" -> "day"), for units.yaml `cldr_units` (unit -> CLDR unit id)."""
+    from babel.units import UnknownUnitError, format_unit
+
+    names: dict[str, str] = {}
+    for unit, cldr in units.items():
+        for value in (1, 2, 5, 21, 1.5):  # enough to meet each plural form of the languages we read
+            try:
+                written = format_unit(value, cldr, "long", locale=language)
+            except (UnknownUnitError, ValueError, KeyError):
+                break
+            name = re.sub(r"[\d.,\s\u00a0\u202f]*\d[\d.,]*[\s\u00a0\u202f]*", " ", written).strip().lower()
+            if name and not name.isdigit():
+                names.setdefault(" ".join(name.split()), str(unit))
+    return names
+
+
+def build_locale(language: str, data: Mapping[str, Any], powers: Mapping[str, int],
+                 units: Mapping[str, str] | None = None) -> Locale:
+    """A Locale from its locales.yaml entry, the scale powers of scales.yaml and the CLDR unit ids of
+    units.yaml (`cldr_units`)."""
     return Locale(
         language=language, decimal=str(data.get("decimal", ",")),
         scales={str(k): (str(v), int(powers[str(v)])) for k, v in _mapping(data, "scales").items()},
         currencies={str(f).lower(): str(code) for code, forms in _mapping(data, "currencies").items() for f in forms},
         percent=tuple(_words(data, "percent")), connectors=tuple(_words(data, "connectors")),
         time_words=tuple(_words(data, "time_words")), date_connectors=tuple(_words(data, "date_connectors")),
-        months=cldr_months(language),
+        months=cldr_months(language), units=cldr_unit_names(language, units or {}),
     )
 
 
@@ -264,7 +286,8 @@ def locale(language: str) -> Locale | None:
     if language == "en" or language not in data:
         return None
     powers = (yaml.load((folder / "scales.yaml").read_text(encoding="utf-8"), Loader=loader) or {}).get("powers")
-    return build_locale(language, data[language], powers or {})
+    units = (yaml.load((folder / "units.yaml").read_text(encoding="utf-8"), Loader=loader) or {}).get("cldr_units")
+    return build_locale(language, data[language], powers or {}, units or {})
 
 
 # --------------------------------------------------------------------------- words

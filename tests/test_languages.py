@@ -119,7 +119,8 @@ def test_attribution_of_another_language_is_not_assessed_and_the_rest_rescaled()
 @pytest.fixture(scope="module")
 def stories(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("languages") / "run"
-    result = audit(AuditOptions(paths=[STORIES / "german-source", STORIES / "lone-wire"], out=out,
+    result = audit(AuditOptions(paths=[STORIES / "german-source", STORIES / "lone-wire", STORIES / "spanish-brief"],
+                                out=out,
                                 formats={"json", "html"}, jobs=1), log=lambda _m: None)
     return {"findings": result.findings_doc, "scores": {s["source"].rsplit("/", 1)[-1]: s
                                                          for s in result.scores_doc["sources"]},
@@ -132,6 +133,26 @@ def test_german_source_scores_within_ten_points_of_the_clean_english_ones(storie
     english = [scores[s]["score"] for s in ("wire-harbour", "daily-ledger", "market-brief")]
     assert all(abs(german - e) <= 10 for e in english), (german, english)
     assert scores["handelsblick"]["components"]["corroboration"]["points"] > 7.5  # its euros were read
+
+
+def test_a_short_spanish_brief_without_role_words_scores_within_ten_points(stories):
+    """Its figures have no English role word ("212 personas", "14 kilómetros", "31 años"): the units are
+    read through CLDR names, the values confirmed by the English sources (it scored 70.6 before)."""
+    scores = stories["scores"]
+    spanish = scores["diario-costa"]
+    english = [scores[s]["score"] for s in ("harbour-wire", "coastal-daily", "bay-times")]
+    assert all(abs(spanish["score"] - e) <= 10 for e in english), (spanish["score"], english)
+    assert spanish["components"]["corroboration"]["points"] == spanish["components"]["corroboration"]["max"]
+
+
+def test_units_of_other_languages_are_read_through_cldr_names():
+    found = {(f.text, f.kind, f.unit) for text, lang in [("a 14 kilómetros del puerto y 31 años", "es"),
+                                                          ("nach 3 Tage und 5 Quadratkilometer", "de"),
+                                                          ("après 44 jours", "fr")]
+             for f in extract_figures(text, lang)}
+    assert {("14", "quantity", "km"), ("31", "quantity", "year"), ("3", "quantity", "day"),
+            ("5", "quantity", "km2"), ("44", "quantity", "day")} <= found
+    assert not extract_figures("a las 14 horas", "es")  # a time of day stays no figure
 
 
 def test_lone_clean_article_scores_a(stories):

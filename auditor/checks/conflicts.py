@@ -27,6 +27,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ..corpus import Corpus, candidates, publication_days, related
+from ..language import is_english, languages_of
 from ..text import admits
 
 FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "calendar_gap", "align_score",
@@ -500,7 +501,30 @@ def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]
     blocks += [(b, _same_date) for b in _blocks(dates[dates["value"].notna()], ["story"])]
     for items, equal in blocks:
         counts.update(_confirmations(items, equal, independent))
+    for claim_id, n in _unread_role_matches(corpus, independent).items():
+        counts[claim_id] = max(counts.get(claim_id, 0), n)
     return counts
+
+
+def _unread_role_matches(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]:
+    """claim_id -> independent other voices of the story giving the same value in the same unit, for the
+    figures of sources in another language: their role words are not read ("55,95 %" has no role nor
+    base a fact key needs, "181 personas" no English noun), so the value itself is what another source
+    can confirm (a count in any noun, other figures in the same unit)."""
+    claims = corpus.claims
+    languages = languages_of(corpus.sources)
+    figs = claims[(claims["claim_type"] == "figure") & claims["value"].notna()]
+    if figs.empty or all(is_english(languages.get(s)) for s in figs["source"].unique()):
+        return {}
+    voices: dict[tuple, set[str]] = defaultdict(set)
+    # a count's unit is its noun: any noun counts
+    units = ["" if kind == "count" else unit for kind, unit in zip(figs["kind"], figs["unit"].fillna(""), strict=True)]
+    keys = list(zip(figs["story"], figs["kind"], units, figs["value"].round(6), strict=True))
+    for key, source in zip(keys, figs["source"], strict=True):
+        voices[key].add(independent.get(source, source))
+    return {int(claim_id): len(voices[key] - {independent.get(source, source)})
+            for claim_id, source, key in zip(figs["claim_id"], figs["source"], keys, strict=True)
+            if not is_english(languages.get(source))}
 
 
 def _confirmations(items: list[Claim], equal, independent: dict[str, str]) -> dict[int, int]:

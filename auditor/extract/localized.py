@@ -44,6 +44,10 @@ def _figure_re(loc: Locale) -> re.Pattern[str]:
     return _compiled("figure", loc, _build_figure_re)
 
 
+def _unit_re(loc: Locale) -> re.Pattern[str]:
+    return _compiled("unit", loc, lambda lo: re.compile(rf"{_SP}+({_alt(list(lo.units))})(?![\w])", re.IGNORECASE))
+
+
 def _date_re(loc: Locale) -> re.Pattern[str]:
     return _compiled("date", loc, _build_date_re)
 
@@ -128,7 +132,10 @@ def _figure(text: str, m: re.Match[str], loc: Locale, cur: tuple[int, str] | Non
         else:
             kind, unit = "money", loc.currencies.get(key.lower()) or _CUR_SYMBOL.get(key, unit)
     words = [nxt.group(1)] if nxt and not post else []
-    if kind == "count" and words:
+    named = _unit_re(loc).match(text, m.end()) if kind == "count" and words and loc.units else None
+    if named:  # "44 días", "3 Tage", "12 kilómetros cuadrados": a quantity in a unit of units.yaml
+        kind, unit, words = "quantity", loc.units[" ".join(named.group(1).lower().split())], []
+    elif kind == "count" and words:
         unit = words[0].lower()
     digits = mantissa.replace(".", "").lstrip("0")
     return {"start": start, "end": end, "text": text[start:end], "kind": kind,
