@@ -166,13 +166,20 @@ class LongWords:
         """Index text i; return the earlier texts (in the window) it is to be compared with, in order,
         or None when it has no long word (then it is compared with every earlier one)."""
         words = {w for w in norm.split() if len(w) >= BLOCK_WORD_CHARS}
-        shared = Counter(j for w in words for j in self.by_word.get(w, ()) if j >= i - self.window)
-        self.n_long[i] = len(words)
+        shared: Counter[int] = Counter()
         for w in words:
-            self.by_word.setdefault(w, []).append(i)
+            holders = self.by_word.get(w)
+            if holders:
+                shared.update(holders)
+                holders.append(i)
+            else:
+                self.by_word[w] = [i]
+        self.n_long[i] = len(words)
         if not words:
             return None
-        return sorted(j for j, n in shared.items() if n >= BLOCK_SHARED_SHARE * min(len(words), self.n_long[j]))
+        floor, need = i - self.window, BLOCK_SHARED_SHARE * len(words)
+        return sorted(j for j, n in shared.items()
+                      if j >= floor and (n >= need or n >= BLOCK_SHARED_SHARE * self.n_long[j]))
 
 
 def _sentence_candidates(source: str, sents: dict[str, list], repeated_paras: set[int], cfg: dict) -> list[dict]:

@@ -63,6 +63,7 @@ class Signal:
 
 
 WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
 CAMEL_POINT = re.compile(r"[a-z0-9][A-Z]|[A-Z]{2}[a-z]")
 MAX_TOKEN_CHARS = 64
 """Longest word examined for glued words; longer runs of letters are left alone (linear cost)."""
@@ -127,12 +128,21 @@ class Vocabulary:
 
 
 def camel_words(text: str) -> Iterator[re.Match[str]]:
-    """Words (runs of word characters) of at most MAX_TOKEN_CHARS with a camel-case point, in one scan."""
-    if not CAMEL_POINT.search(text):  # a camel point is word characters only: no point, no camel word
-        return
-    for m in WORD.finditer(text):
-        if m.end() - m.start() <= MAX_TOKEN_CHARS and CAMEL_POINT.search(m.group()):
-            yield m
+    """Words (runs of word characters) of at most MAX_TOKEN_CHARS with a camel-case point, in order.
+
+    The points are found first (one scan; a point is word characters only, so it lies inside one
+    word), then the word around each: each word is walked once, however many points it holds."""
+    done = 0
+    for point in CAMEL_POINT.finditer(text):
+        if point.start() < done:
+            continue  # a later point of a word already given
+        start = point.start()
+        while start > done and _WORD_CHAR.match(text, start - 1):
+            start -= 1
+        word = WORD.match(text, start)
+        done = word.end()
+        if done - start <= MAX_TOKEN_CHARS:
+            yield word
 
 
 def run_together_tokens(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
