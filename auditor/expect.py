@@ -35,7 +35,7 @@ COMMON_COLUMNS = {"row_id": "int", "source": "str", "story": "str", "start": "in
 _CONFLICT = {"claim_text": "str", "conflict_class": "str", "rel_diff": "float", "magnitude_offset": "float",
              "days_apart": "int", "calendar_gap": "int", "align_score": "float", "weekday_mismatch": "bool",
              "n_agree": "int", "n_consensus": "int", "minority_share": "float", "role": "str", "published": "str",
-             "other_published": "str"}
+             "other_published": "str", "times_known": "bool"}
 FRAME_COLUMNS: dict[str, dict[str, str]] = {name: COMMON_COLUMNS | features for name, features in {
     "duplicate_paragraph": {"similarity": "float", "n_paragraphs": "int", "n_sentences": "int", "block_chars": "int"},
     "repeated_word": {"pair": "str"},

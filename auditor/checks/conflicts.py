@@ -31,7 +31,8 @@ from ..language import is_english, languages_of
 from ..text import admits
 
 FEATURES = ["claim_text", "conflict_class", "rel_diff", "magnitude_offset", "days_apart", "calendar_gap", "align_score",
-            "weekday_mismatch", "n_agree", "n_consensus", "minority_share", "role", "published", "other_published"]
+            "weekday_mismatch", "n_agree", "n_consensus", "minority_share", "role", "published", "other_published",
+            "times_known"]
 
 
 @dataclass
@@ -454,7 +455,8 @@ def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
             "weekday_mismatch": False, "n_agree": cand.n_agree, "n_consensus": cand.n_consensus,
             "minority_share": round(cand.n_agree / max(cand.n_agree + cand.n_consensus, 1), 3),
             "role": claim.role or "figure", "published": _day(claim.published),
-            "other_published": _day(max((r.published for r in cand.refs), default=-1))}
+            "other_published": _day(max((r.published for r in cand.refs), default=-1)),
+            "times_known": claim.published > 0 and max(r.published for r in cand.refs) > 0}
 
 
 def _calendar_gap(a: Claim, b: Claim) -> int:
