@@ -307,6 +307,23 @@ class Grouping:
     terms: dict[int, list[str]]
 
 
+def _nouns_as_words(docs: list[list[str]], languages: list[str]) -> list[list[str]]:
+    """In languages that capitalize every noun (lexicons/stories.yaml `capitalized_nouns`: German), a
+    capitalized word is a name only when an article of another language in the run has it too
+    ("Marrakesch" and "Marrakech" share a skeleton; "Opfer" and "Zahl" are nobody's name): the others
+    count as plain words, so they tie articles of that language and stay out of the language-free
+    features that join languages."""
+    nouns = set(_lexicon().get("capitalized_nouns") or [])
+    if not nouns & set(languages) or not set(languages) - nouns:
+        return docs
+    elsewhere = {f for d, lang in zip(docs, languages, strict=True) if lang not in nouns for f in d if f[0] in "ek"}
+    def noun(f: str) -> bool:
+        return f[0] in "ek" and f not in elsewhere
+
+    return [d if lang not in nouns else ["w:" + f[2:] if noun(f) else f for f in d if f[0] != "k" or not noun(f)]
+            for d, lang in zip(docs, languages, strict=True)]
+
+
 def _matrix(docs: list[list[str]], settings: StorySettings) -> tuple[sp.csr_matrix, np.ndarray]:
     """Row-normalized TF-IDF matrix (kind weights applied) and its feature names.
 
@@ -426,6 +443,7 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None,
     keys: list[list[str]] = [[] for _ in texts]
     docs = [features(t, h, settings.lead_chars, lang, k)
             for t, h, lang, k in zip(texts, titles, languages, keys, strict=True)]
+    docs = _nouns_as_words(docs, languages)
     x, names = _matrix(docs, settings)
     max_df = max(settings.max_df, int(len(texts) * settings.max_df_share))
     free = _matrix([[f for f in d if f[0] != "w"] for d in docs], settings)[0]  # without plain words
