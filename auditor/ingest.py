@@ -26,7 +26,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, AnyStr
@@ -606,9 +606,11 @@ def _read_and_detect(item: tuple[Path, Path, int]) -> list[tuple[Source, str]]:
     return [(src, detect_language(src.text) if src.status == "audited" else "") for src in _read_safely(*item)]
 
 
-def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = 1) -> pd.DataFrame:
+def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = 1,
+           meanwhile: Callable[[], object] | None = None) -> pd.DataFrame:
     """The `sources` frame for the given inputs (each file once, see the module's docstring), with each
-    source's `language`; files are read in `jobs` worker processes when there are many."""
+    source's `language`; files are read in `jobs` worker processes when there are many, while
+    `meanwhile` runs here (auditor.parallel.map_items)."""
     plan: list[tuple[Source, str] | None] = []  # a skipped entry, or None where a read file's sources go
     to_read: list[tuple[Path, Path, int]] = []
     gate = _Gate()
@@ -619,7 +621,7 @@ def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | No
         else:
             plan.append(None)
             to_read.append((root, path, max_bytes))
-    read = iter(map_items(_read_and_detect, to_read, jobs))
+    read = iter(map_items(_read_and_detect, to_read, jobs, meanwhile=meanwhile))
     rows = [pair for entry in plan for pair in ([entry] if entry else next(read))]
     frame = sources_frame([src for src, _ in rows])
     frame["language"] = pd.Series([language for _, language in rows], index=frame.index, dtype=object)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -29,11 +29,23 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def map_items(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None,
-              min_items: int = PARALLEL_MIN_SOURCES) -> Iterator[Result]:
-    """fn over items, in order: in `jobs` forked workers when there are at least `min_items`."""
+              min_items: int = PARALLEL_MIN_SOURCES, meanwhile: Callable[[], object] | None = None) -> list[Result]:
+    """fn over items, in order: in `jobs` forked workers when there are at least `min_items`.
+
+    `meanwhile` runs in this process once the work is handed out (before it, in one process): the
+    workers are forked first, so what it imports stays out of them. An exception it raises stops
+    the workers and propagates."""
     jobs = jobs or default_jobs()
     if jobs <= 1 or len(items) < min_items:
-        yield from map(fn, items)
-        return
+        if meanwhile:
+            meanwhile()
+        return list(map(fn, items))
     with worker_pool(jobs) as pool:
-        yield from pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8)))
+        results = pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8)))
+        if meanwhile:
+            try:
+                meanwhile()
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return list(results)

@@ -149,10 +149,11 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
 
         check_database(options.db)
     config = load_config(options.expectations)
-    build_suites(config)
     accepted = _load_baseline(options.baseline)
     compared = _load_compare(options.compare)
-    sources = ingest(options.paths, jobs=options.jobs)
+    # the suites are built (GX imported, every expectation checked: a bad one is exit 2) while the
+    # workers read the inputs; nothing is written before both are done
+    sources = ingest(options.paths, jobs=options.jobs, meanwhile=lambda: build_suites(config))
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped")
     _require_sources(sources, options.paths)

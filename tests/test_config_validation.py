@@ -183,6 +183,25 @@ def test_unknown_check_exits_2_naming_file_and_entry(exp, tmp_path, capsys):
     assert code == 2 and "repeated_word.json" in err and "expect_nothing_real" in err, err
 
 
+def test_a_suite_gx_rejects_stops_a_big_run_read_in_workers(exp, tmp_path, capsys):
+    """The suites are built while worker processes read a big inbox: a bad one still exits 2, names
+    its file, and nothing is written."""
+    from auditor.parallel import PARALLEL_MIN_SOURCES
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(PARALLEL_MIN_SOURCES + 5):
+        (inbox / f"a{i:04d}.txt").write_text(f"Headline {i}\n\nThe council met on day {i} and voted.\n",
+                                              encoding="utf-8")
+    edit_json(exp / "suites" / "repeated_word.json", lambda d: d["expectations"][0].update(type="expect_nothing_real"))
+    out = tmp_path / "out"
+    code = main(["audit", str(inbox), "--out", str(out), "--format", "json", "--expectations", str(exp),
+                 "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and "repeated_word.json" in err and "expect_nothing_real" in err and "Traceback" not in err
+    assert not out.exists()
+
+
 def test_unknown_kind_in_scoring_names_the_entry(exp):
     edit_yaml(exp / "scoring.yaml", lambda d: d["components"]["integrity"]["kinds"].append("duplicate_paragraf"))
     message = config_error(exp)
