@@ -311,3 +311,55 @@ def stem(word: str) -> str:
 def content_words(words: Iterable[str], stop: frozenset[str]) -> list[str]:
     """The words whose lower case is not in `stop`, in order."""
     return [w for w in words if w.lower() not in stop]
+
+
+# --------------------------------------------------------------------------- pattern prefilters
+
+def required_needles(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
+    """Strings (case-folded) one of which every match of a regular expression contains, or None.
+
+    Lexicon patterns that start with a word boundary and ignore case make the regex engine try every
+    position of every text; a substring test on the case-folded text first ("photo" in the text?) is
+    far cheaper and rules most texts out. The needles are read from the parsed pattern: a run of
+    literal characters, a group or alternation whose every branch requires one, a repeat of at least
+    one; the most selective requirement of the pattern's top-level sequence is kept. Anything the
+    reader does not understand gives None (no prefilter: the pattern is always searched)."""
+    try:
+        from re import _parser as parser  # the standard library's own pattern parser
+
+        items = list(parser.parse(pattern, flags))
+        if items and items[0] == (parser.AT, parser.AT_BEGINNING):
+            return None  # anchored at the start: the engine tries one position, already cheap
+        found = _needles(items, parser)
+    except Exception:  # noqa: BLE001 - a prefilter is an optimisation: never fail a pattern over it
+        return None
+    return tuple(sorted(found)) if found and all(found) else None
+
+
+def _needles(items: list, parser: Any) -> set[str] | None:
+    """The most selective set of required strings of a parsed sequence (None when none is known)."""
+    options: list[set[str]] = []
+    run: list[str] = []
+    for op, arg in [*items, (None, None)]:
+        if op is parser.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:
+            options.append({"".join(run).casefold()})
+            run = []
+        sub = None
+        if op is parser.SUBPATTERN:
+            sub = _needles(list(arg[3]), parser)
+        elif op is parser.BRANCH:
+            branches = [_needles(list(b), parser) for b in arg[1]]
+            sub = set().union(*branches) if branches and all(b is not None for b in branches) else None
+        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT) and arg[0] >= 1:
+            sub = _needles(list(arg[2]), parser)
+        if sub:
+            options.append(sub)
+    return max(options, key=lambda s: (min(map(len, s)), -len(s))) if options else None
+
+
+def might_match(needles: tuple[str, ...] | None, folded: str) -> bool:
+    """False only when a pattern with these needles cannot match the case-folded text."""
+    return needles is None or any(map(folded.__contains__, needles))

@@ -244,3 +244,23 @@ def test_a_loaded_config_gives_the_same_vocabulary_as_the_default():
     assert vocab.qualifier_bounds == VOCAB.qualifier_bounds and vocab.units == VOCAB.units
     assert vocab.stopwords == VOCAB.stopwords and vocab.months == VOCAB.months
     assert Segmenter.from_config(config).abbreviations == VOCAB.abbreviations
+
+
+def test_pattern_prefilter_needles_are_required_by_every_match():
+    """required_needles: a text without any needle cannot match; anchored patterns get none."""
+    import re
+
+    from auditor.text import might_match, required_needles
+
+    cases = {r"\b(picture|photo)\s*:\s*[^.:]{1,60}$": ("Photo: Jane Doe", "The picture was clear."),
+             r"(©|\(c\)|copyright)\s*\d{4}|all rights reserved": ("© 2024 Agency", "All Rights Reserved."),
+             r"(?-i:\b(REUTERS|AFP)\s?/\s?[A-Z][a-z])": ("REUTERS/Jane", "afp / x")}
+    for pattern, texts in cases.items():
+        needles = required_needles(pattern, re.IGNORECASE)
+        assert needles, pattern
+        compiled = re.compile(pattern, re.IGNORECASE)
+        for text in texts:
+            assert might_match(needles, text.casefold()) or not compiled.search(text)
+        assert not might_match(needles, "the council met on tuesday".casefold())
+    assert required_needles(r"^\s*advert\s*$", re.IGNORECASE) is None  # anchored: already cheap
+    assert required_needles(r"(a|)b?", re.IGNORECASE) is None  # nothing is required

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..text import might_match, required_needles
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,11 @@ class Rules:
     line_max_chars: int = 600
     mark_max_chars: int = 300
     inline: tuple[tuple[str, re.Pattern], ...] = ()
+
+    def __post_init__(self) -> None:
+        # per pattern, strings one of which any match holds (a substring test rules most texts out)
+        object.__setattr__(self, "_line_needles", [required_needles(p.pattern, p.flags) for _, p in self.lines])
+        object.__setattr__(self, "_inline_needles", [required_needles(p.pattern, p.flags) for _, p in self.inline])
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Rules:
@@ -52,12 +58,17 @@ class Rules:
     def line_rule(self, text: str) -> str | None:
         if len(text) > self.line_max_chars:
             return None  # the bound on what is looked at; the suite decides which length is article text
-        return next((name for name, pat in self.lines if pat.search(text)), None)
+        folded = text.casefold()
+        return next((name for (name, pat), needles in zip(self.lines, self._line_needles, strict=True)
+                     if might_match(needles, folded) and pat.search(text)), None)
 
     def inline_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, rule) of chrome inside a text, first rule first, overlaps dropped."""
         found: list[tuple[int, int, str]] = []
-        for name, pat in self.inline:
+        folded = text.casefold()
+        for (name, pat), needles in zip(self.inline, self._inline_needles, strict=True):
+            if not might_match(needles, folded):
+                continue
             for m in pat.finditer(text):
                 if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e, _ in found):
                     found.append((m.start(), m.end(), name))
