@@ -128,7 +128,8 @@ def test_own_modules_import_no_private_names():
     for path in OWN_MODULES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            own = isinstance(node, ast.ImportFrom) and (node.level > 0 or (node.module or "").startswith("auditor"))
+            if own:  # a stage reaching into another's internals (the standard library's parser is read on purpose)
                 private = [a.name for a in node.names if a.name.startswith("_")]
                 assert not private, f"{path.name} imports {private} from {node.module}"
 
@@ -259,8 +260,8 @@ def test_pattern_prefilter_needles_are_required_by_every_match():
         needles = required_needles(pattern, re.IGNORECASE)
         assert needles, pattern
         compiled = re.compile(pattern, re.IGNORECASE)
-        for text in texts:
-            assert might_match(needles, text.casefold()) or not compiled.search(text)
+        for sample in texts:
+            assert might_match(needles, sample.casefold()) or not compiled.search(sample)
         assert not might_match(needles, "the council met on tuesday".casefold())
     assert required_needles(r"^\s*advert\s*$", re.IGNORECASE) is None  # anchored: already cheap
     assert required_needles(r"(a|)b?", re.IGNORECASE) is None  # nothing is required
