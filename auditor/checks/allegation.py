@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..corpus import Corpus, candidates
 from ..language import english_sources
+from ..text import might_match, required_needles
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,17 @@ class Language:
     hedges: re.Pattern
     context: re.Pattern
     wrongdoing: re.Pattern
+
+    def __post_init__(self) -> None:
+        # strings one of which any match holds: most sentences are ruled out by a substring test
+        object.__setattr__(self, "_wrongdoing_needles",
+                           required_needles(self.wrongdoing.pattern, self.wrongdoing.flags))
+
+    def wrongdoing_in(self, text: str) -> re.Match | None:
+        """The first wrongdoing phrase of a sentence, if any."""
+        if not might_match(self._wrongdoing_needles, text.casefold()):
+            return None
+        return self.wrongdoing.search(text)
 
     @classmethod
     def from_lexicon(cls, lex: dict) -> Language:
@@ -82,7 +94,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
                                                 strict=True):
         before = _before(previous, source, para, lang)
         previous = (source, para, text)
-        match = lang.wrongdoing.search(text)
+        match = lang.wrongdoing_in(text)
         if not match:
             continue
         window = f"{before} {text}"
