@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -39,16 +40,32 @@ WINDOW_WORDS = 8
 DIGIT = re.compile(r"\d")
 
 
-def _hints(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]]:
+@dataclass(frozen=True)
+class Hints:
     """Cheap pre-checks: a sentence without a digit or a spelled scale word holds no figure; one without a
-    digit, a month or weekday prefix or a relative day holds no date."""
-    scales = sorted(w for w in vocab.scale_words if w.isalpha())
-    calendar = sorted({w[:3] for w in [*vocab.full_months, *vocab.full_weekdays]})
-    return (re.compile(rf"\d|\b(?:{'|'.join(scales)})\b", re.IGNORECASE),
-            re.compile(rf"\d|\b(?:{'|'.join(calendar)}|today|yesterday|tomorrow)", re.IGNORECASE))
+    digit, a word starting with a month or weekday prefix or a relative day holds no date. The words of a
+    sentence are read once, in lower case (no case-insensitive regex over every position)."""
+
+    scales: frozenset[str]
+    calendar: tuple[str, ...]  # month and weekday prefixes, and the relative days
+
+    @classmethod
+    def from_vocabulary(cls, vocab: Vocabulary) -> Hints:
+        prefixes = {w[:3].casefold() for w in [*vocab.full_months, *vocab.full_weekdays]}
+        return cls(frozenset(w.casefold() for w in vocab.scale_words if w.isalpha()),
+                   tuple(sorted(prefixes | {"today", "yesterday", "tomorrow"})))
+
+    def of(self, sentence: str) -> tuple[bool, bool]:
+        """(may hold a figure, may hold a date)."""
+        if DIGIT.search(sentence):
+            return True, True
+        words = WORD_RUN.findall(sentence.casefold())
+        return (not self.scales.isdisjoint(words),
+                any(w.startswith(self.calendar) for w in words))
 
 
-FIGURE_HINT, DATE_HINT = _hints(default_vocabulary())
+WORD_RUN = re.compile(r"\w+")
+HINTS = Hints.from_vocabulary(default_vocabulary())
 
 
 def context_stopwords(vocab: Vocabulary) -> frozenset[str]:
@@ -330,8 +347,9 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
         base = {"row_id": row_id, "source": source, "story": story}
         language = languages.get(source, "en")
         if language == "en":
-            dates = extract_dates(text, published.get(source)) if DATE_HINT.search(text) else []
-            figures = extract_figures(text) if FIGURE_HINT.search(text) else []
+            may_figure, may_date = HINTS.of(text)
+            dates = extract_dates(text, published.get(source)) if may_date else []
+            figures = extract_figures(text) if may_figure else []
         else:  # a figure or date in another language is written with digits
             digits = DIGIT.search(text) is not None
             dates = extract_dates(text, published.get(source), language) if digits else []
