@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import yaml
+from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -132,32 +133,38 @@ def _stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
-def _event_kinds(language: str) -> dict[str, list[tuple[str, ...]]]:
-    """Kind of event -> its words and phrases as tuples of stems, for one language (empty when not listed)."""
+def _event_kinds(language: str) -> tuple[dict[str, set[str]], list[tuple[str, tuple[str, ...]]]]:
+    """For one language (empty when not listed): the one-word entries as stem -> kinds of event, and the
+    phrases as (kind, tuple of stems)."""
     kinds = (_lexicon().get("event_kinds") or {}).get(language) or {}
-    return {kind: [tuple(stem(w) for w in TOKEN.findall(str(entry))) for entry in entries]
-            for kind, entries in kinds.items()}
-
-
-def event_kinds(text: str, language: str = "en") -> frozenset[str]:
-    """The kinds of event (stories.yaml `event_kinds`) a text names: "Truss resigns" -> {"resignation"}."""
-    kinds = _event_kinds(language)
-    if not kinds:
-        return frozenset()
-    tokens = TOKEN.findall(text)
-    words = {stem(w) for w in set(tokens)}
-    joined = None
-    found = set()
+    single: dict[str, set[str]] = defaultdict(set)
+    phrases: list[tuple[str, tuple[str, ...]]] = []
     for kind, entries in kinds.items():
-        for e in entries:
-            if not all(w in words for w in e):
-                continue
-            if len(e) > 1:
-                joined = joined or f" {' '.join(stem(w) for w in tokens)} "
-                if f" {' '.join(e)} " not in joined:
-                    continue
+        for entry in entries:
+            words = tuple(stem(w) for w in TOKEN.findall(str(entry)))
+            if len(words) == 1:
+                single[words[0]].add(kind)
+            elif words:
+                phrases.append((kind, words))
+    return dict(single), phrases
+
+
+def event_kinds(text: str | list[str], language: str = "en") -> frozenset[str]:
+    """The kinds of event (stories.yaml `event_kinds`) a text (or its TOKEN words) names:
+    "Truss resigns" -> {"resignation"}."""
+    single, phrases = _event_kinds(language)
+    if not single and not phrases:
+        return frozenset()
+    tokens = TOKEN.findall(text) if isinstance(text, str) else text
+    words = {stem(w) for w in set(tokens)}
+    found = {kind for w in words & single.keys() for kind in single[w]}
+    joined = None
+    for kind, phrase in phrases:
+        if kind in found or not all(w in words for w in phrase):
+            continue
+        joined = joined or f" {' '.join(stem(w) for w in tokens)} "
+        if f" {' '.join(phrase)} " in joined:
             found.add(kind)
-            break
     return frozenset(found)
 
 
@@ -212,8 +219,10 @@ def _facts(text: str, language: str = "en", lead_end: int = 0, lead: list[str] |
 
 
 def features(text: str, title: str | None = None, lead_chars: int = StorySettings.lead_chars,
-             language: str = "en", keys: list[str] | None = None) -> list[str]:
+             language: str = "en", keys: list[str] | None = None, tokens: list[str] | None = None) -> list[str]:
     """The features of one article (with repeats: term frequency counts, sublinearly).
+
+    `tokens`, when given, are the TOKEN words of the title and text (shared with `event_of`).
 
     `keys`, when given, receives the blocking keys of the title and lead: each name (its skeleton)
     paired with each figure and date there. "Goldcrest" with 67.8 million proposes the pair of two
@@ -222,7 +231,7 @@ def features(text: str, title: str | None = None, lead_chars: int = StorySetting
     full = f"{title or ''}\n{text}"
     lead_end = len(title or "") + 1 + lead_chars
     stop = _stopwords()
-    tokens = TOKEN.findall(full)
+    tokens = TOKEN.findall(full) if tokens is None else tokens
     lead_tokens = TOKEN.findall(full[:lead_end])
     lead_facts: list[str] = []
     out = [*_entities(tokens), *_facts(full, language, lead_end, lead_facts)]
@@ -273,9 +282,12 @@ class Event:
     kinds: frozenset[str]  # kinds of event the whole article names
 
 
-def event_of(text: str, title: str | None, published: Span | None, language: str, lead_chars: int) -> Event:
+def event_of(text: str, title: str | None, published: Span | None, language: str, lead_chars: int,
+             tokens: list[str] | None = None) -> Event:
+    """`tokens`: the TOKEN words of the title and text, when already found."""
     return Event(lead_money(text, title), published, event_year(text, title, published, 0), language,
-                 event_kinds(first_sentence(text, title), language), event_kinds(f"{title or ''}\n{text}", language))
+                 event_kinds(first_sentence(text, title), language),
+                 event_kinds(f"{title or ''}\n{text}" if tokens is None else tokens, language))
 
 
 def conflicts(a: Event, b: Event, window_days: int) -> int:
@@ -343,8 +355,9 @@ def _matrix(docs: list[list[str]], settings: StorySettings) -> tuple[sp.csr_matr
 def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
                            free: sp.csr_matrix | None = None, free_share: float = 1.0,
                            keys: sp.csr_matrix | None = None, key_df: int = 50,
-                           key_min: int = 2) -> dict[tuple[int, int], float]:
-    """Cosine (>= floor) of the pairs sharing features found in at most max_df articles.
+                           key_min: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cosine (>= floor) of the pairs sharing features found in at most max_df articles: arrays of the
+    first and second article of each pair, and its cosine.
 
     The pairs come from a sparse product over the rare features (an inverted index in effect: only
     pairs sharing a rare feature are ever formed); pairs whose rare features alone reach a quarter of
@@ -365,39 +378,83 @@ def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
         code = np.union1d(rows.astype(np.int64) * n + cols, shared.row[more].astype(np.int64) * n + shared.col[more])
         rows, cols = code // n, code % n
     if not len(rows):
-        return {}
-    full = np.empty(len(rows))
-    step = 200_000
+        return rows, cols, np.empty(0)
+    full = _rowwise_shared(x, rows, cols)
+    if free is not None:
+        full = np.maximum(full, _rowwise_shared(free, rows, cols) * free_share)
+    keep = full >= floor
+    return rows[keep], cols[keep], full[keep]
+
+
+def _rowwise_shared(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Per pair, the dot product of two rows of m (pairs in chunks: sparse products, no Python loop)."""
+    out = np.empty(len(rows))
+    step = 50_000
     for k in range(0, len(rows), step):
         r, c = rows[k:k + step], cols[k:k + step]
-        full[k:k + step] = np.asarray(x[r].multiply(x[c]).sum(axis=1)).ravel()
-        if free is not None:
-            other = np.asarray(free[r].multiply(free[c]).sum(axis=1)).ravel() * free_share
-            full[k:k + step] = np.maximum(full[k:k + step], other)
-    keep = full >= floor
-    return {(int(i), int(j)): float(v) for i, j, v in zip(rows[keep], cols[keep], full[keep], strict=True)}
+        out[k:k + step] = np.asarray(m[r].multiply(m[c]).sum(axis=1)).ravel()
+    return out
 
 
-def apply_conflicts(sims: dict[tuple[int, int], float], events: list[Event],
-                    settings: StorySettings) -> set[tuple[int, int]]:
-    """Lower each pair's similarity by `conflict_penalty` per sign of two events; the pairs so lowered."""
-    lowered = set()
-    window = settings.window_days
-    for pair in sims:
-        count = conflicts(events[pair[0]], events[pair[1]], window)
-        if count:
-            sims[pair] += settings.conflict_penalty * count
-            lowered.add(pair)
-    return lowered
+def conflict_counts(rows: np.ndarray, cols: np.ndarray, events: list[Event], window_days: int) -> np.ndarray:
+    """`conflicts` of each pair (rows[k], cols[k]), over arrays of all pairs at once."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    values = sorted({v for e in events for v in e.money})
+    index = {v: i for i, v in enumerate(values)}
+    counts = [len(e.money) for e in events]
+    money = sp.csr_matrix((np.ones(sum(counts)), [index[v] for e in events for v in sorted(e.money)],
+                           np.r_[0, np.cumsum(counts)]), shape=(len(events), max(1, len(values))))
+    has_money = np.array(counts) > 0
+    count = (has_money[rows] & has_money[cols]).astype(np.int64)
+    both = np.flatnonzero(count)
+    count[both] = _rowwise_shared(money, rows[both], cols[both]) == 0
+    dated = np.array([e.published is not None for e in events])
+    first = np.array([e.published[0].toordinal() if e.published else 0 for e in events])
+    last = np.array([e.published[1].toordinal() if e.published else 0 for e in events])
+    year = np.array([e.year or 0 for e in events])
+    apart = np.maximum(first[cols] - last[rows], first[rows] - last[cols])
+    count += ((dated[rows] & dated[cols] & (apart > window_days))
+              | ((year[rows] > 0) & (year[cols] > 0) & (year[rows] != year[cols])))
+    kinds = {k: i for i, k in enumerate(sorted({k for e in events for k in e.kinds | e.lead_kinds}))}
+    if kinds:
+        def mask(found: frozenset[str]) -> int:
+            return sum(1 << kinds[k] for k in found)
+        lead = np.array([mask(e.lead_kinds) for e in events], dtype=object)
+        named = np.array([mask(e.kinds) for e in events], dtype=object)
+        lang = {la: i for i, la in enumerate(sorted({e.language for e in events}))}
+        language = np.array([lang[e.language] for e in events])
+        pick = np.flatnonzero((language[rows] == language[cols]) & ((lead[rows] | lead[cols]) != 0))
+        r, c = rows[pick], cols[pick]
+        count[pick] += ((lead[r] & named[c]) == 0) & ((lead[c] & named[r]) == 0)
+    return count
 
 
-def average_linkage(n: int, sims: dict[tuple[int, int], float], threshold: float) -> list[int]:
-    """Group ids by agglomerative merging: the best pair of groups by mean similarity, while >= threshold."""
+def apply_conflicts(rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, events: list[Event],
+                    settings: StorySettings) -> np.ndarray:
+    """Lower each pair's similarity (in place) by `conflict_penalty` per sign of two events; a mask of the
+    pairs so lowered."""
+    count = conflict_counts(rows, cols, events, settings.window_days)
+    sims += settings.conflict_penalty * count
+    return count > 0
+
+
+def average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, threshold: float) -> list[int]:
+    """Group ids by agglomerative merging: the best pair of groups by mean similarity, while >= threshold.
+    The pairs (rows[k], cols[k]) with similarity sims[k] are all the links; absent pairs count 0."""
+    top = sims >= threshold
+    # a merge needs a mean link >= threshold, so at least one link >= threshold: groups never leave the
+    # connected components of those links, and links between two components never count
+    _, part = connected_components(sp.csr_matrix((np.ones(top.sum()), (rows[top], cols[top])), shape=(n, n)),
+                                   directed=False)
+    inside = part[rows] == part[cols]
+    rows, cols, sims = rows[inside], cols[inside], sims[inside]
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     links: dict[int, dict[int, float]] = defaultdict(dict)
-    for (i, j), s in sims.items():
+    for i, j, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=True):
         links[i][j] = links[j][i] = s
-    heap = [(-s, i, j) for (i, j), s in sims.items() if s >= threshold]
+    top = np.flatnonzero(sims >= threshold)
+    heap = list(zip((-sims[top]).tolist(), rows[top].tolist(), cols[top].tolist(), strict=True))
     heapq.heapify(heap)
     alive = set(range(n))
     while heap:
@@ -441,21 +498,23 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None,
     published = published or [None] * len(texts)
     languages = languages or ["en"] * len(texts)
     keys: list[list[str]] = [[] for _ in texts]
-    docs = [features(t, h, settings.lead_chars, lang, k)
-            for t, h, lang, k in zip(texts, titles, languages, keys, strict=True)]
+    tokens = [TOKEN.findall(f"{h or ''}\n{t}") for t, h in zip(texts, titles, strict=True)]
+    docs = [features(t, h, settings.lead_chars, lang, k, w)
+            for t, h, lang, k, w in zip(texts, titles, languages, keys, tokens, strict=True)]
     docs = _nouns_as_words(docs, languages)
     x, names = _matrix(docs, settings)
     max_df = max(settings.max_df, int(len(texts) * settings.max_df_share))
     free = _matrix([[f for f in d if f[0] != "w"] for d in docs], settings)[0]  # without plain words
     kx = CountVectorizer(analyzer=lambda d: d, lowercase=False, binary=True, dtype=np.float32).fit_transform(keys) \
         if any(keys) else None
-    sims = candidate_similarities(x, max_df, settings.threshold / 2, free, settings.language_free,
+    rows, cols, sims = candidate_similarities(x, max_df, settings.threshold / 2, free, settings.language_free,
                                   kx, settings.key_max_df, settings.key_min_shared)
-    events = [event_of(t, h, p, lang, settings.lead_chars)
-              for t, h, p, lang in zip(texts, titles, published, languages, strict=True)]
-    lowered = apply_conflicts(sims, events, settings)
-    groups = average_linkage(len(texts), sims, settings.threshold)
-    groups = merge_groups(groups, free, lowered, settings.group_threshold, settings.group_min_size, languages)
+    events = [event_of(t, h, p, lang, settings.lead_chars, w)
+              for t, h, p, lang, w in zip(texts, titles, published, languages, tokens, strict=True)]
+    lowered = apply_conflicts(rows, cols, sims, events, settings)
+    groups = average_linkage(len(texts), rows, cols, sims, settings.threshold)
+    conflicting = zip(rows[lowered].tolist(), cols[lowered].tolist(), strict=True)
+    groups = merge_groups(groups, free, conflicting, settings.group_threshold, settings.group_min_size, languages)
     return Grouping(groups, _shared_terms(x, names, groups, settings.top_terms))
 
 
