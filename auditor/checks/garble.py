@@ -354,7 +354,9 @@ def nonwords(text: str) -> tuple[list[str], float]:
     tokens = TOKEN.findall(text)
     if len(tokens) >= 8 and _function_words().isdisjoint(map(str.lower, tokens)):
         return [], 0.0
-    kinds = [_token_kind(t) for t in tokens]
+    kinds = list(map(_token_kind, tokens))
+    if UNKNOWN not in kinds:
+        return [], 0.0
     unknown = [t for t, kind in zip(tokens, kinds, strict=True) if kind == UNKNOWN]
     return unknown, (len(unknown) / max(len(kinds) - kinds.count(UNCHECKED), 5) if unknown else 0.0)
 
