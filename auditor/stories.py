@@ -19,7 +19,8 @@ Two events of one company or place stay apart by signs that lower a pair's cosin
 `conflict_penalty` each: a headline money figure that the other article never mentions (two fines,
 two quarters' revenue), publication dates further apart than `window_days`, and kinds of event
 (lexicons/stories.yaml `event_kinds`: a resignation, a sentencing, a closing) that one article's
-title and first sentence name and the other article (same language) never does, both ways. Soft,
+title and first sentence name and the other article (same language) never does, both ways, or
+when each of the two leads names a kind the other lead lacks (a sentencing against a verdict). Soft,
 so one outlet's wrong figure does not split its story. Groups are merged by average linkage; then
 groups whose languages differ join when the centroids of their names, figures and dates meet
 (`group_threshold`): the French and the English reports of one earthquake.
@@ -292,8 +293,9 @@ def event_of(text: str, title: str | None, published: Span | None, language: str
 
 def conflicts(a: Event, b: Event, window_days: int) -> int:
     """How many signs say a and b are two events: other headline money, publication dates further apart than
-    the window, other event years, other kinds of event (leads naming different kinds, or one lead's kind
-    nowhere in the other article of the same language)."""
+    the window, other event years, other kinds of event in the same language: no kind of either lead
+    anywhere in the other article, or each lead naming a kind the other lead lacks (a sentencing whose
+    article also recalls the conviction, against a verdict whose article looks ahead to the sentencing)."""
     count = 0
     if a.money and b.money and not a.money & b.money:
         count += 1
@@ -301,7 +303,8 @@ def conflicts(a: Event, b: Event, window_days: int) -> int:
             or (a.year and b.year and a.year != b.year):
         count += 1
     if a.language == b.language and (a.lead_kinds or b.lead_kinds) \
-            and not a.lead_kinds & b.kinds and not b.lead_kinds & a.kinds:
+            and ((not a.lead_kinds & b.kinds and not b.lead_kinds & a.kinds)
+                 or (a.lead_kinds - b.lead_kinds and b.lead_kinds - a.lead_kinds)):
         count += 1
     return count
 
@@ -426,7 +429,9 @@ def conflict_counts(rows: np.ndarray, cols: np.ndarray, events: list[Event], win
         language = np.array([lang[e.language] for e in events])
         pick = np.flatnonzero((language[rows] == language[cols]) & ((lead[rows] | lead[cols]) != 0))
         r, c = rows[pick], cols[pick]
-        count[pick] += ((lead[r] & named[c]) == 0) & ((lead[c] & named[r]) == 0)
+        nowhere = ((lead[r] & named[c]) == 0) & ((lead[c] & named[r]) == 0)
+        each_other = ((lead[r] & ~lead[c]) != 0) & ((lead[c] & ~lead[r]) != 0)
+        count[pick] += nowhere | each_other
     return count
 
 

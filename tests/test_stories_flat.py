@@ -11,11 +11,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from auditor.ingest import ingest
 from auditor.language import with_languages
-from auditor.stories import adjusted_rand_index, assign_stories, event_kinds
+from auditor.stories import Event, adjusted_rand_index, assign_stories, conflict_counts, conflicts, event_kinds
 
 FOLDER = Path(__file__).resolve().parent / "stories_flat"
 
@@ -65,3 +66,19 @@ def test_one_story_alone_is_one_group(tmp_path: Path):
 ])
 def test_event_kinds_come_from_the_lexicon(text, kinds):
     assert event_kinds(text) == kinds
+
+
+def _event(lead: set[str], named: set[str], language: str = "en") -> Event:
+    return Event(frozenset(), None, None, language, frozenset(lead), frozenset(lead | named))
+
+
+def test_leads_naming_each_a_kind_the_other_lacks_are_two_events():
+    verdict = _event({"conviction"}, {"sentencing"})  # a verdict that looks ahead to the sentencing
+    sentencing = _event({"sentencing"}, {"conviction"})  # a sentencing that recalls the conviction
+    assert conflicts(verdict, sentencing, 7) == 1
+    # one lead naming more of the same event is no conflict, nor leads in different languages
+    assert conflicts(_event({"resignation"}, set()), _event({"resignation", "election"}, set()), 7) == 0
+    assert conflicts(verdict, _event({"sentencing"}, {"conviction"}, "fr"), 7) == 0
+    rows, cols = np.array([0, 0]), np.array([1, 2])
+    counts = conflict_counts(rows, cols, [verdict, sentencing, _event({"conviction"}, set())], 7)
+    assert counts.tolist() == [1, 0]
