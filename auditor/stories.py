@@ -75,7 +75,7 @@ class StorySettings:
 
     threshold: float = 0.24  # mean TF-IDF cosine two groups need to merge
     max_df: int = 50  # features in more articles than this (or max_df_share of them) do not block
-    max_df_share: float = 0.01
+    max_df_share: float = 0.012
     key_max_df: int = 50  # name-with-figure keys of the lead in at most this many articles propose pairs ...
     key_min_shared: int = 2  # ... when two articles share at least this many of them
     lead_chars: int = 400  # the lead: words of the title and these first characters count
