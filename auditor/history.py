@@ -43,7 +43,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-Key = tuple[str, str, str]
 PG_LOCK_ID = 0x61756469  # advisory lock serializing migrations ("audi")
 CHUNK = 400  # bound for IN (...) lists
 SQLITE_BUSY_SECONDS = 120  # a writer holds the lock while its run's outputs are written: wait for it
@@ -616,52 +615,6 @@ def _run_scores(conn: Connection, run_id: int) -> list[dict]:
 def _chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _cache_candidates(conn: Connection, shas: list[str], hashes: list[str]) -> Iterator[Any]:
-    for chunk in _chunks(shas):
-        query = (
-            select(
-                sources.c.source,
-                sources.c.sha256,
-                sources.c.payload,
-                runs.c.suites_hash,
-                runs.c.id,
-                runs.c.run_key,
-                runs.c.started,
-            )
-            .join_from(sources, runs, sources.c.run_id == runs.c.id)
-            .where(sources.c.sha256.in_(chunk), runs.c.suites_hash.in_(hashes), sources.c.status == "audited")
-        )
-        yield from conn.execute(query)
-
-
-def cached_results(url_or_path: str, keys: list[Key]) -> dict[Key, dict]:
-    """For (source, sha256, suites_hash) keys, what the most recent matching run stored.
-
-    Each hit is {"source": source entry, "score": score entry or None, "findings": [...],
-    "run_id", "run_key", "started"}; keys without a match are absent.
-    """
-    wanted = {(str(s), str(h), str(sh)) for s, h, sh in keys if h and sh}
-    if not wanted:
-        return {}
-    best: dict[Key, tuple[tuple[str, int], dict]] = {}
-    try:
-        with _open(url_or_path, create=False) as engine:
-            if not _readable(engine):
-                return {}
-            with engine.connect() as conn:
-                rows = list(
-                    _cache_candidates(conn, sorted({k[1] for k in wanted}), sorted({k[2] for k in wanted}))
-                )
-    except _NoDatabase:
-        return {}
-    for r in rows:
-        key = (r.source, r.sha256, r.suites_hash)
-        order = (r.started or "", r.id)
-        if key in wanted and (key not in best or order > best[key][0]):
-            best[key] = (order, _hit(r))
-    return {k: v for k, (_, v) in best.items()}
 
 
 def _hit(row: Any) -> dict:

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select
 from auditor import history
 from auditor.history import (
     HistoryError,
-    cached_results,
+    cached_by_key,
     ensure_schema,
     format_history,
     previous_run,
@@ -33,8 +33,10 @@ def _docs(started: str, scores: dict[str, float], suites_hash: str = "S1") -> tu
     findings_doc = {
         "run": {"started": started, "version": "0.1.0", "inputs": ["seeds"], "suites_hash": suites_hash},
         "sources": [
-            {"source": "a", "story": "seeds", "path": "seeds/a.txt", "status": "audited", "sha256": "sha-a"},
-            {"source": "b", "story": "seeds", "path": "seeds/b.txt", "status": "audited", "sha256": "sha-b"},
+            {"source": "a", "story": "seeds", "path": "seeds/a.txt", "status": "audited", "sha256": "sha-a",
+             "cache_key": f"a|sha-a|{suites_hash}"},
+            {"source": "b", "story": "seeds", "path": "seeds/b.txt", "status": "audited", "sha256": "sha-b",
+             "cache_key": f"b|sha-b|{suites_hash}"},
             {
                 "source": "c",
                 "story": "seeds",
@@ -168,6 +170,12 @@ def test_rerun_with_same_key_replaces(db: str) -> None:
     assert _count(db, "runs") == 2
 
 
+def cached_results(db: str, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict]:
+    """cached_by_key through the keys _docs stores ("source|sha256|suites_hash")."""
+    hits = cached_by_key(db, ["|".join(k) for k in keys if all(k)])
+    return {k: hits["|".join(k)] for k in keys if "|".join(k) in hits}
+
+
 def test_cached_results_returns_what_was_stored(db: str) -> None:
     fdoc, sdoc = _docs("2026-11-21T07:40:00Z", {"a": 62.5, "b": 80.0})
     record_run(db, fdoc, sdoc)
@@ -197,7 +205,12 @@ def test_suites_hash_argument_overrides_doc(db: str) -> None:
     fdoc, sdoc = _docs("2026-11-21T07:40:00Z", {"a": 62.5, "b": 80.0})
     del fdoc["run"]["suites_hash"]
     record_run(db, fdoc, sdoc, suites_hash="X")
-    assert set(cached_results(db, [("a", "sha-a", "X")])) == {("a", "sha-a", "X")}
+    engine = create_engine(history.to_url(db))
+    try:
+        with engine.connect() as conn:
+            assert [r.suites_hash for r in conn.execute(select(history.runs.c.suites_hash))] == ["X"]
+    finally:
+        engine.dispose()
 
 
 def test_migrations_are_idempotent(db: str) -> None:
