@@ -150,14 +150,39 @@ def _event_kinds(language: str) -> tuple[dict[str, set[str]], list[tuple[str, tu
     return dict(single), phrases
 
 
+def _positions(tokens: list[str], word: str) -> Iterable[int]:
+    """Where a word occurs in a list of words (list.index: a C loop)."""
+    i = -1
+    while True:
+        try:
+            i = tokens.index(word, i + 1)
+        except ValueError:
+            return
+        yield i
+
+
+@lru_cache(maxsize=8)
+def _prospects(language: str) -> dict[str, list[tuple[str, ...]]]:
+    """Words before a kind of event that make it a prospect, not the event (lexicons/stories.yaml
+    `prospects`), as tuples of lower-case words, by their last word."""
+    out: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for e in (_lexicon().get("prospects") or {}).get(language) or []:
+        words = tuple(w.lower() for w in TOKEN.findall(str(e)))
+        if words:
+            out[words[-1]].append(words)
+    return dict(out)
+
+
 def event_kinds(text: str | list[str], language: str = "en") -> frozenset[str]:
     """The kinds of event (stories.yaml `event_kinds`) a text (or its TOKEN words) names:
-    "Truss resigns" -> {"resignation"}."""
+    "Truss resigns" -> {"resignation"}. A kind named only as a prospect ("one step closer to
+    completing the deal": `prospects`) is not named."""
     single, phrases = _event_kinds(language)
     if not single and not phrases:
         return frozenset()
     tokens = TOKEN.findall(text) if isinstance(text, str) else text
-    words = {stem(w) for w in set(tokens)}
+    stems = {w: stem(w) for w in set(tokens)}
+    words = set(stems.values())
     found = {kind for w in words & single.keys() for kind in single[w]}
     joined = None
     for kind, phrase in phrases:
@@ -166,7 +191,24 @@ def event_kinds(text: str | list[str], language: str = "en") -> frozenset[str]:
         joined = joined or f" {' '.join(stem(w) for w in tokens)} "
         if f" {' '.join(phrase)} " in joined:
             found.add(kind)
-    return frozenset(found)
+    prospects = _prospects(language)
+    if not found or not any(all(w in stems for w in p) for ps in prospects.values() for p in ps):
+        return frozenset(found)
+    starts: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    for kind, phrase in phrases:
+        starts[phrase[0]].append((kind, phrase))
+    bearing = {w for w, s in stems.items() if s in single or s in starts}
+    named: set[str] = set()
+    for i in sorted(i for w in bearing for i in _positions(tokens, w)):
+        s = stems[tokens[i]]
+        kinds = set(single.get(s, ())) | {kind for kind, p in starts.get(s, ())
+                                          if tuple(stems[w] for w in tokens[i:i + len(p)]) == p}
+        if kinds - named and not (i and any(i >= len(p) and tuple(w.lower() for w in tokens[i - len(p):i]) == p
+                                            for p in prospects.get(tokens[i - 1].lower(), ()))):
+            named |= kinds
+            if named >= found:
+                break
+    return frozenset(named)
 
 
 @lru_cache(maxsize=200_000)

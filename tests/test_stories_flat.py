@@ -63,6 +63,8 @@ def test_one_story_alone_is_one_group(tmp_path: Path):
     ("The jury found him guilty on all counts", {"conviction"}),
     ("He was sentenced to 12 years in prison", {"sentencing"}),
     ("Storm sinks the Marisol off Port Kelvar", set()),
+    ("Halden Foods completed its purchase of Morvane", {"deal_completed"}),
+    ("Halden Foods is a step closer to completing its purchase of Morvane", set()),  # a prospect
 ])
 def test_event_kinds_come_from_the_lexicon(text, kinds):
     assert event_kinds(text) == kinds
