@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from auditor.checks.names import fold, guess_language, variant
+from auditor.checks.names import fold, variant
 from auditor.run import audit_texts
 
 HARTWELL = "Transport Minister Anna {name} said the review of night-shift pay at Port Selvay would report by September."
@@ -52,12 +52,6 @@ def test_variant_rules_are_data():
     assert variant("roka", "rokka", lexicon) == "doubled"
     assert variant("paredes", "parades", lexicon) == "none"  # vowel rule switched off
     assert variant("hartwell", "hardwell", lexicon) == "none"
-
-
-def test_language_guess_uses_the_lexicon_words():
-    lexicon = {"languages": {"en": ["the", "and"], "fr": ["le", "et", "la"]}}
-    assert guess_language("Le séisme et la peur", lexicon) == "fr"
-    assert guess_language("The quake and the fear", lexicon) == "en"
 
 
 QUAKE = "The quake struck about 40 km {direction} of Dunmore, the geological survey said."

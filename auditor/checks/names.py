@@ -1,15 +1,15 @@
 """name_conflict: a person or organisation spelt differently by one source than by the story's others.
 
 Capitalised name mentions (runs of one to four capitalised words) are taken from every sentence;
-within a story and a language (a source's language is guessed from its function words,
-lexicons/names.yaml `languages`), spellings a small edit distance apart (checks.yaml
-`name_conflict`) that are used in the same context (the same first name or title word beside
-them, or shared content words of their sentences) are one name. Names written beside different
-first names are different people and never join. Each source takes the spelling it uses (a source
-writing both takes no side); `corpus.bounded_disagreements` gives one candidate per spelling, naming
-at most MAX_RELATED other sources. Spellings are compared only with those sharing a deletion variant
-(`_link`: no pair within max_distance is missed) and not already joined to them, so a flood of
-near-identical names costs about one comparison per spelling, not one per pair.
+within a story and a language (each source's detected language, auditor.language), spellings a small
+edit distance apart (checks.yaml `name_conflict`) that are used in the same context (the same first
+name or title word beside them, or shared content words of their sentences) are one name. Names
+written beside different first names are different people and never join. Each source takes the
+spelling it uses (a source writing both takes no side); `corpus.bounded_disagreements` gives one
+candidate per spelling, naming at most MAX_RELATED other sources. Spellings are compared only with
+those sharing a deletion variant (`_link`: no pair within max_distance is missed) and not already
+joined to them, so a flood of near-identical names costs about one comparison per spelling, not one
+per pair.
 
 Features: spelling, other_spelling (the biggest other side's), edit_distance, similarity,
 n_sources (this spelling), n_other (the other spelling), margin (n_other - n_sources),
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from ..corpus import Corpus, Disagreement, UnionFind, bounded_disagreements, candidates, related
+from ..language import languages_of
 from ..text import vocabulary
 from .conflicts import MAX_RELATED
 
@@ -97,33 +98,6 @@ def _plain(word: str) -> str:
         return word.lower().replace("’", "'")
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().replace("’", "'")
-
-
-def guess_language(text: str, lexicon: dict) -> str:
-    """The language whose function words (lexicon `languages`) are most frequent in the text, "" if none."""
-    return _language_guesser(lexicon)(text)
-
-
-def _language_guesser(lexicon: dict) -> Callable[..., str]:
-    """`guess_language` with the lexicon's word lists read once; `words`, when given, are the text's words."""
-    languages = {lang: frozenset(ws or []) for lang, ws in (lexicon.get("languages") or {}).items()}
-    of_word: dict[object, list[str]] = defaultdict(list)
-    for lang, ws in languages.items():
-        for w in ws:
-            of_word[w].append(lang)
-
-    def guess(text: str, words: list[str] | None = None) -> str:
-        if words is None or len(text) > 5000:
-            words = WORD.findall(text[:5000])
-        counts = Counter(map(str.lower, words))
-        scores = dict.fromkeys(languages, 0)
-        for w in counts.keys() & of_word.keys():
-            for lang in of_word[w]:
-                scores[lang] += counts[w]
-        best = max(scores.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0))
-        return best[0] if best[1] > 0 else ""
-
-    return guess
 
 
 @lru_cache(maxsize=131072)
@@ -224,12 +198,12 @@ def _read_sources(corpus: Corpus, lexicon: dict) -> tuple[dict[str, str], dict[s
     """Each source's language, and per story every word its sources write in lower case (a capitalised
     one is then a common word): one reading of each text for both."""
     story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
-    guess = _language_guesser(lexicon)
+    detected = languages_of(corpus.sources)  # auditor.language: detected once, after ingest
     language: dict[str, str] = {}
     common: dict[str, set[str]] = defaultdict(set)
     for source, text in corpus.texts.items():
         words = WORD.findall(text)
-        language[source] = guess(text, words)
+        language[source] = detected.get(source, "en")
         story = story_of.get(source)
         if story is not None:
             common[story].update(_plain(w) for w in set(words) if w[0].islower())
