@@ -25,6 +25,12 @@ so one outlet's wrong figure does not split its story. Groups are merged by aver
 groups whose languages differ join when the centroids of their names, figures and dates meet
 (`group_threshold`): the French and the English reports of one earthquake.
 
+In languages that capitalize every noun (lexicons/stories.yaml `capitalized_nouns`: German), a
+capitalized word is a name only when an article of another language in the run has it too. A kind of
+event named right after a prospect's words (`prospects`: "one step closer to completing") is not named.
+Average linkage only ever merges inside the connected components of the links >= threshold, so links
+between components are dropped before it (same groups, less work).
+
 Publication dates are spans: "2023-09" is any day of that month, so it never conflicts with
 "2023-09-10". Dates in the text are read in the article's language ("8 septembre").
 
@@ -162,6 +168,12 @@ def _positions(tokens: list[str], word: str) -> Iterable[int]:
 
 
 @lru_cache(maxsize=8)
+def _prospect_phrases(language: str) -> tuple[str, ...]:
+    """Each prospect of the language as its words between single spaces, with a space each side."""
+    return tuple(sorted({f" {' '.join(p)} " for ps in _prospects(language).values() for p in ps}))
+
+
+@lru_cache(maxsize=8)
 def _prospects(language: str) -> dict[str, list[tuple[str, ...]]]:
     """Words before a kind of event that make it a prospect, not the event (lexicons/stories.yaml
     `prospects`), as tuples of lower-case words, by their last word."""
@@ -192,7 +204,10 @@ def event_kinds(text: str | list[str], language: str = "en") -> frozenset[str]:
         if f" {' '.join(phrase)} " in joined:
             found.add(kind)
     prospects = _prospects(language)
-    if not found or not any(all(w in stems for w in p) for ps in prospects.values() for p in ps):
+    if not found or not prospects:
+        return frozenset(found)
+    spaced = f" {' '.join(tokens).lower()} "
+    if not any(p in spaced for p in _prospect_phrases(language)):
         return frozenset(found)
     starts: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     for kind, phrase in phrases:
@@ -420,8 +435,9 @@ def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
         shared = sp.triu(kb @ kb.T, k=1).tocoo()
         more = shared.data >= key_min
         n = x.shape[0]
-        code = np.union1d(rows.astype(np.int64) * n + cols, shared.row[more].astype(np.int64) * n + shared.col[more])
-        rows, cols = code // n, code % n
+        by_key = sp.csr_matrix((np.ones(int(more.sum())), (shared.row[more], shared.col[more])), shape=(n, n))
+        union = (sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)) + by_key).tocoo()
+        rows, cols = union.row, union.col
     if not len(rows):
         return rows, cols, np.empty(0)
     full = _rowwise_shared(x, rows, cols)
