@@ -153,9 +153,11 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     compared = _load_compare(options.compare)
     # the suites are built (GX imported, every expectation checked: a bad one is exit 2) while the
     # workers read the inputs; nothing is written before both are done
+    clock = time.perf_counter()
     sources = ingest(options.paths, jobs=options.jobs, meanwhile=lambda: build_suites(config))
     skipped = int((sources["status"] == "skipped").sum())
-    log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped")
+    log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped "
+        f"({time.perf_counter() - clock:.1f}s, suites built meanwhile)")
     _require_sources(sources, options.paths)
     sources = localized_datelines(with_languages(sources))
     if options.stories == "auto":
