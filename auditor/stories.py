@@ -156,6 +156,12 @@ def _event_kinds(language: str) -> tuple[dict[str, set[str]], list[tuple[str, tu
     return dict(single), phrases
 
 
+@lru_cache(maxsize=8)
+def _phrase_words(language: str) -> tuple[frozenset[str], ...]:
+    """The stems of each phrase of `_event_kinds(language)`, as a set."""
+    return tuple(frozenset(p) for _, p in _event_kinds(language)[1])
+
+
 def _positions(tokens: list[str], word: str) -> Iterable[int]:
     """Where a word occurs in a list of words (list.index: a C loop)."""
     i = -1
@@ -197,8 +203,8 @@ def event_kinds(text: str | list[str], language: str = "en") -> frozenset[str]:
     words = set(stems.values())
     found = {kind for w in words & single.keys() for kind in single[w]}
     joined = None
-    for kind, phrase in phrases:
-        if kind in found or not all(w in words for w in phrase):
+    for (kind, phrase), needed in zip(phrases, _phrase_words(language), strict=True):
+        if kind in found or not needed <= words:
             continue
         joined = joined or f" {' '.join(stem(w) for w in tokens)} "
         if f" {' '.join(phrase)} " in joined:
