@@ -129,14 +129,14 @@ def number_key(digits: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, Any]:
-    """expectations/lexicons/stories.yaml: other languages' function words and the kinds of event."""
+    """expectations/lexicons/stories.yaml: the kinds of event, prospects, languages that capitalize nouns."""
     return yaml.safe_load((default_dir() / "lexicons" / "stories.yaml").read_text(encoding="utf-8")) or {}
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     vocab = default_vocabulary()
-    return frozenset(vocab.stopwords | vocab.unit_words()) | frozenset(_lexicon().get("other_function_words") or [])
+    return frozenset(vocab.stopwords | vocab.unit_words() | vocab.other_function_words)
 
 
 @lru_cache(maxsize=8)

@@ -5,7 +5,7 @@ One vocabulary per concept, each a lexicon file, read here and nowhere else:
 | concept | lexicon |
 |---|---|
 | qualifiers and the bound each puts on a figure | qualifiers.yaml |
-| stopwords (function words, quantifiers, reporting verbs) | stopwords.yaml |
+| stopwords (function words, quantifiers, reporting verbs; other languages' function words) | stopwords.yaml |
 | month and weekday names | calendar.yaml |
 | units, currencies | units.yaml |
 | scale words | scales.yaml |
@@ -64,6 +64,7 @@ class Vocabulary:
     units: Mapping[str, tuple[str, str, int]]  # written after the number -> (kind, unit, power of ten)
     abbreviations: frozenset[str]
     stopwords: frozenset[str] = field(init=False)  # function words, quantifiers and reporting verbs
+    other_function_words: frozenset[str] = frozenset()  # other languages' (stopwords.yaml other_languages)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stopwords", self.function_words | self.quantifiers | self.reporting_verbs)
@@ -172,6 +173,7 @@ def build(lexicons: Mapping[str, Any]) -> Vocabulary:
         function_words=frozenset(w.lower() for w in _words(stop, "function_words")),
         quantifiers=frozenset(w.lower() for w in _words(stop, "quantifiers")),
         reporting_verbs=frozenset(w.lower() for w in _words(stop, "reporting_verbs")),
+        other_function_words=frozenset(w.lower() for w in _words(stop, "other_languages")),
         months=_calendar(_words(cal, "months"), _mapping(cal, "month_abbreviations"), 1),
         full_months=tuple(w.lower() for w in _words(cal, "months")),
         weekdays=_calendar(_words(cal, "weekdays"), _mapping(cal, "weekday_abbreviations"), 0),
