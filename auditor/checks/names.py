@@ -111,20 +111,13 @@ CAPITAL_ASCII = re.compile(r"(?<![A-Za-z])(?<![A-Za-z]')[A-Z](?:[A-Za-z]|'(?=[A-
 
 
 def _runs(text: str) -> list[list[re.Match]]:
-    """Runs of capitalised words separated only by single spaces or hyphens ("Bankman-Fried")."""
+    """Runs of capitalised words separated only by single spaces or hyphens ("Bankman-Fried").
+
+    An ASCII text is scanned for capitalised tokens only (the same runs: a word between two capitalised
+    ones leaves more than " " or "-" between them)."""
     runs: list[list[re.Match]] = []
     previous = None
-    if text.isascii():  # the same runs: a word between two capitalised ones leaves more than " " or "-"
-        for m in CAPITAL_ASCII.finditer(text):
-            if not _capitalised(m.group()):
-                continue
-            if previous is not None and text[previous.end():m.start()] in (" ", "-"):
-                runs[-1].append(m)
-            else:
-                runs.append([m])
-            previous = m
-        return runs
-    for m in NAME_WORD.finditer(text):
+    for m in (CAPITAL_ASCII if text.isascii() else NAME_WORD).finditer(text):
         if not _capitalised(m.group()):
             previous = None
             continue
