@@ -375,13 +375,22 @@ def test_baseline_downloaded_from_the_page_is_accepted_by_the_next_run(browser: 
     page.close()
 
 
-def test_scale_weakest_story_one_click_from_the_top(browser: Any, tmp_path: Path) -> None:
-    findings_doc, scores_doc, texts = rf.large_docs(1000, 10_000)
-    path = write_report(tmp_path, findings_doc, scores_doc, texts)
+@pytest.fixture(scope="module")
+def large_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A report of 10,000 findings over 1,000 sources, written once for the scale tests."""
+    return write_report(tmp_path_factory.mktemp("large"), *rf.large_docs(1000, 10_000)).as_uri()
+
+
+def open_large(browser: Any, large_url: str) -> tuple[Any, Watched]:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     view = Watched(page)
-    page.goto(path.as_uri())
+    page.goto(large_url)
     page.wait_for_selector("#f-list article")
+    return page, view
+
+
+def test_scale_weakest_story_one_click_from_the_top(browser: Any, large_url: str) -> None:
+    page, view = open_large(browser, large_url)
     assert page.locator("details.story[open]").count() == 3 and page.locator("details.story").count() == 100
     assert page.locator("#f-list article.finding").count() == 100  # one page built, not 10,000 rows
     weakest = page.locator("details.story summary h2").first.inner_text().split()[0]
@@ -397,13 +406,8 @@ def test_scale_weakest_story_one_click_from_the_top(browser: Any, tmp_path: Path
     page.close()
 
 
-def test_scale_folded_stories_build_their_cards_on_open(browser: Any, tmp_path: Path) -> None:
-    findings_doc, scores_doc, texts = rf.large_docs(1000, 10_000)
-    path = write_report(tmp_path, findings_doc, scores_doc, texts)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    view = Watched(page)
-    page.goto(path.as_uri())
-    page.wait_for_selector("#f-list article")
+def test_scale_folded_stories_build_their_cards_on_open(browser: Any, large_url: str) -> None:
+    page, view = open_large(browser, large_url)
     nodes = page.evaluate("document.getElementsByTagName('*').length")
     assert nodes < 20_000, nodes  # 100 story headings, 30 open cards and one page of findings, not 1,000 cards
     assert page.locator("details.story:not([open]) article.card").count() == 0
