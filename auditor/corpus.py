@@ -25,6 +25,7 @@ class Corpus:
     sentences: pd.DataFrame
     claims: pd.DataFrame = field(default_factory=pd.DataFrame)
     texts: dict[str, str] = field(default_factory=dict)
+    derived: dict = field(default_factory=dict, repr=False)  # what several stages derive from the frames, built once
 
 
 def candidates(rows: list[dict], features: list[str]) -> pd.DataFrame:

@@ -320,14 +320,12 @@ def _claims_of(block: pd.DataFrame) -> list[Claim]:
 FACT_KEY = ["story", "kind", "fact_unit", "role", "scope"]
 
 
-_FIGURE_BLOCKS: list = [None, None, None]  # claims frame, config, its figure blocks (for conflicts and corroboration)
-
-
 def _figure_blocks(corpus: Corpus) -> list[list[Claim]]:
-    """The figure claims of the run blocked by fact key, built once per claims frame and configuration."""
-    if _FIGURE_BLOCKS[0] is not corpus.claims or _FIGURE_BLOCKS[1] is not corpus.config:
-        _FIGURE_BLOCKS[:] = [corpus.claims, corpus.config, _blocks(_figures(corpus), FACT_KEY)]
-    return _FIGURE_BLOCKS[2]
+    """The figure claims of the corpus blocked by fact key, built once for conflicts and corroboration."""
+    key = ("figure_blocks", id(corpus.claims))  # the corpus holds the frame: its id stays its own
+    if key not in corpus.derived:
+        corpus.derived[key] = _blocks(_figures(corpus), FACT_KEY)
+    return corpus.derived[key]
 
 
 def _figures(corpus: Corpus) -> pd.DataFrame:

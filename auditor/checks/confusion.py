@@ -21,6 +21,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..corpus import Corpus, candidates, related
+from ..frames import columns_by
 from ..language import english_sources
 from ..text import default_vocabulary, stem
 
@@ -208,11 +209,9 @@ def _word_pattern(pairs: dict[str, list[Pair]]) -> re.Pattern | None:
 
 
 def _by_story(sentences: pd.DataFrame) -> dict[str, list[Row]]:
-    by_story: dict[str, list[Row]] = defaultdict(list)
-    for row in zip(sentences["source"], sentences["story"], sentences["start"], sentences["end"],
-                   sentences["text"], strict=True):
-        by_story[row[1]].append(row)
-    return by_story
+    columns = ["source", "story", "start", "end", "text"]
+    return {story: list(zip(*(group[c] for c in columns), strict=True))
+            for story, group in columns_by(sentences, "story", columns).items()}
 
 
 def detect(corpus: Corpus) -> pd.DataFrame:
