@@ -193,7 +193,7 @@ def _prospects(language: str) -> dict[str, list[tuple[str, ...]]]:
 
 def event_kinds(text: str | list[str], language: str = "en") -> frozenset[str]:
     """The kinds of event (stories.yaml `event_kinds`) a text (or its TOKEN words) names:
-    "Truss resigns" -> {"resignation"}. A kind named only as a prospect ("one step closer to
+    "The minister resigns" -> {"resignation"}. A kind named only as a prospect ("one step closer to
     completing the deal": `prospects`) is not named."""
     single, phrases = _event_kinds(language)
     if not single and not phrases:
