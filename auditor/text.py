@@ -26,10 +26,10 @@ installed), cached: it runs on every word.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
@@ -365,3 +365,28 @@ def _needles(items: list, parser: Any) -> set[str] | None:
 def might_match(needles: tuple[str, ...] | None, folded: str) -> bool:
     """False only when a pattern with these needles cannot match the case-folded text."""
     return needles is None or any(map(folded.__contains__, needles))
+
+
+Result = TypeVar("Result")
+MEMO_LIMIT = 100_000
+"""Distinct texts a `memo_by_text` keeps before starting afresh (memory stays bounded on a flood)."""
+
+
+def memo_by_text(fn: Callable[..., Result], limit: int = MEMO_LIMIT) -> Callable[..., Result]:
+    """fn, computed once per distinct arguments (a text and what it is read with) and then looked up:
+    wire copy and the sources of one story share many sentences. fn must be pure and its results
+    must not be changed by the caller (return tuples). Keep one per stage call, not per module."""
+    seen: dict[tuple, Result] = {}
+
+    def call(*args: Any) -> Result:
+        found = seen.get(args, _MISSING)
+        if found is _MISSING:
+            if len(seen) >= limit:
+                seen.clear()
+            found = seen[args] = fn(*args)
+        return found  # type: ignore[return-value]
+
+    return call
+
+
+_MISSING = object()

@@ -19,12 +19,13 @@ sentence (`inline_spans`); the paragraph keeps its claims.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ..corpus import Corpus, candidates
-from ..text import might_match, required_needles
+from ..text import memo_by_text, might_match, required_needles
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,10 @@ class Rules:
         return next((name for name, pat in self.tail_headers if pat.fullmatch(text.strip())), None)
 
 
-def _paragraph_rules(texts: list[str], rules: Rules) -> list[str | None]:
-    """The rule that makes each paragraph of one source chrome (None for article text)."""
-    found: list[str | None] = [rules.line_rule(t) for t in texts]
+def _paragraph_rules(texts: list[str], rules: Rules, line_rule: Callable[[str], str | None]) -> list[str | None]:
+    """The rule that makes each paragraph of one source chrome (None for article text); `line_rule` is
+    rules.line_rule or a memo of it."""
+    found: list[str | None] = list(map(line_rule, texts))
     first = max(0, len(texts) - rules.tail_max_paragraphs - 1)  # a tail header sits near the end
     for i in range(first, len(texts)):
         header = rules.header_rule(texts[i])
@@ -96,12 +98,13 @@ def _paragraph_rules(texts: list[str], rules: Rules) -> list[str | None]:
 def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> None:
     """Fill boilerplate_rule (the matched rule) and is_boilerplate (excluded from claims) in both frames, in place."""
     rules = Rules.from_lexicon(lexicon or {})
+    line_rule = memo_by_text(rules.line_rule)  # a paragraph given again (wire copy) is read once
     found: list[str | None] = []
     sources, texts = paragraphs["source"].tolist(), paragraphs["text"].tolist()
     start = 0
     for end in range(1, len(sources) + 1):  # paragraphs of a source are contiguous
         if end == len(sources) or sources[end] != sources[start]:
-            found.extend(_paragraph_rules(texts[start:end], rules))
+            found.extend(_paragraph_rules(texts[start:end], rules, line_rule))
             start = end
     paragraphs["boilerplate_rule"] = pd.Series(found, index=paragraphs.index, dtype=object)
     short = paragraphs["text"].str.len() <= rules.mark_max_chars
@@ -139,9 +142,10 @@ def _inline_rows(paragraphs: pd.DataFrame, rules: Rules) -> list[dict]:
     if not rules.inline:
         return []
     rows = []
+    spans_of = memo_by_text(rules.inline_spans)
     for source, story, start, text in zip(paragraphs["source"], paragraphs["story"], paragraphs["start"],
                                           paragraphs["text"], strict=True):
-        for lo, hi, name in rules.inline_spans(text):
+        for lo, hi, name in spans_of(text):
             rows.append({"source": source, "story": story, "start": start + lo, "end": start + hi,
                          "subkind": "chrome", "related": [], "note": name, "rule": name, "n_paragraphs": 0,
                          "chars": hi - lo, "para_chars": hi - lo, "position": 0.0, "is_tail": False})

@@ -36,7 +36,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -44,7 +44,7 @@ import pandas as pd
 from ..corpus import Corpus, candidates
 from ..language import english_sources
 from ..segment import DEFAULT_ABBREVIATIONS, Segmenter
-from ..text import default_vocabulary
+from ..text import default_vocabulary, memo_by_text
 from .boilerplate import Rules
 
 STRAY_STOP = re.compile(r"(?<=[^\W\d_])\.[ \t]+(?=[a-z])")
@@ -228,23 +228,37 @@ def _glued_words(text: str) -> list[Signal]:
 
 def sentence_signals(text: str, vocab: Vocabulary, segmenter: Segmenter,
                      story_tokens: dict[str, int] | None = None,
-                     glued: list[tuple[int, int, str]] | None = None, english: bool = True) -> list[Signal]:
+                     glued: Sequence[tuple[int, int, str]] | None = None, english: bool = True) -> list[Signal]:
     """Every debris signal in one sentence, in order (the English-only ones when `english`)."""
-    signals = _stray_stops(text, segmenter) + _mojibake(text)
-    if english:
-        signals += _capitalized_function_words(text, vocab) + _glued_words(text)
-    for start, end, token in run_together_tokens(text, vocab) if glued is None else glued:
+    tokens = run_together_tokens(text, vocab) if glued is None else glued
+    return _with_run_together(_fixed_signals(text, vocab, segmenter, english), tokens, story_tokens)
+
+
+def _with_run_together(fixed: Sequence[Signal], tokens: Sequence[tuple[int, int, str]],
+                       story_tokens: dict[str, int] | None) -> list[Signal]:
+    """The fixed signals and the run-together tokens fewer than two sources of the story use, in order."""
+    signals = list(fixed)
+    for start, end, token in tokens:
         if (story_tokens or {}).get(token, 0) < 2:
             signals.append(Signal(start, end, "run_together"))
     return sorted(signals, key=lambda s: s.start)
 
 
-def _outside(signals: list[Signal], spans: list[tuple[int, int, str]]) -> list[Signal]:
+def _fixed_signals(text: str, vocab: Vocabulary, segmenter: Segmenter, english: bool) -> tuple[Signal, ...]:
+    """The signals of a sentence that do not depend on its story (all but run-together tokens)."""
+    signals = _stray_stops(text, segmenter) + _mojibake(text)
+    if english:
+        signals += _capitalized_function_words(text, vocab) + _glued_words(text)
+    return tuple(signals)
+
+
+def _outside(signals: list[Signal], spans: Sequence[tuple[int, int, str]]) -> list[Signal]:
     """Signals that do not touch a span of inline chrome (reported by the boilerplate check)."""
     return [sig for sig in signals if not any(lo <= sig.end and sig.start <= hi for lo, hi, _ in spans)]
 
 
-def _story_token_counts(sentences: pd.DataFrame, glued: list[list[tuple[int, int, str]]]) -> dict[str, dict[str, int]]:
+def _story_token_counts(sentences: pd.DataFrame,
+                        glued: list[Sequence[tuple[int, int, str]]]) -> dict[str, dict[str, int]]:
     """Per story: how many sources use each run-together-shaped token (a name if several do)."""
     seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for source, story, tokens in zip(sentences["source"], sentences["story"], glued, strict=True):
@@ -263,23 +277,28 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     segmenter = Segmenter(abbreviations or DEFAULT_ABBREVIATIONS)
     chrome = Rules.from_lexicon(corpus.config.lexicons.get("boilerplate", {}))
     s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
-    glued = [run_together_tokens(text, vocab) for text in s["text"]]
+    glued_of = memo_by_text(lambda text: tuple(run_together_tokens(text, vocab)))
+    glued = [glued_of(text) for text in s["text"]]
     counts = _story_token_counts(s, glued)
     english = english_sources(corpus.sources)  # another detected language: no English signal, no non-word
     shares = {src: english_share(text) if src in english else 0.0 for src, text in corpus.texts.items()}
+    # a sentence given again (wire copy, a story's sources) is read once
+    spans_of = memo_by_text(lambda text: tuple(chrome.inline_spans(text)))
+    fixed_of = memo_by_text(lambda text, english: _fixed_signals(text, vocab, segmenter, english))
+    nonwords_of = memo_by_text(nonwords)
     rows = []
     words: dict[tuple[str, int], list[tuple[int, int, list[str], float]]] = defaultdict(list)
     for source, story, para, start, text, tokens in zip(s["source"], s["story"], s["para"], s["start"], s["text"],
                                                         glued, strict=True):
-        spans = chrome.inline_spans(text)
+        spans = spans_of(text)
         english = shares.get(source, 0.0) >= ENGLISH_MIN_SHARE
-        signals = _outside(sentence_signals(text, vocab, segmenter, counts.get(story), tokens, english), spans)
+        signals = _outside(_with_run_together(fixed_of(text, english), tokens, counts.get(story)), spans)
         if signals:
             kinds = [sig.kind for sig in signals]
             rows.append(_row(source, story, start + signals[0].start, start + max(sig.end for sig in signals),
                              kinds[0], ", ".join(dict.fromkeys(kinds)), shares.get(source, 0.0),
                              n_signals=len(signals), signals=",".join(kinds)))
-        unknown, rate = nonwords(_blank(_untruncated(text, start, corpus.texts.get(source, "")), spans))
+        unknown, rate = nonwords_of(_blank(_untruncated(text, start, corpus.texts.get(source, "")), spans))
         if unknown:
             words[(source, para)].append((start, start + len(text), unknown, rate))
     story_of = dict(zip(s["source"], s["story"], strict=True))
@@ -313,7 +332,7 @@ def _untruncated(text: str, start: int, whole: str) -> str:
     return text[:cut.start()] + " " * (len(text) - cut.start()) if cut else text
 
 
-def _blank(text: str, spans: list[tuple[int, int, str]]) -> str:
+def _blank(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
     """The text with chrome spans, URLs, handles and hashtags blanked out (same length)."""
     for lo, hi, _ in spans:
         text = text[:lo] + " " * (hi - lo) + text[hi:]

@@ -25,7 +25,7 @@ import pandas as pd
 from ..corpus import Corpus
 from ..language import languages_of
 from ..segment import plain_strings
-from ..text import Vocabulary, content_words, default_vocabulary, stem, vocabulary
+from ..text import Vocabulary, content_words, default_vocabulary, memo_by_text, stem, vocabulary
 from .dates import DateMention, extract_dates
 from .figures import Figure, extract_figures
 
@@ -312,9 +312,12 @@ def _date_row(d: DateMention, sentence: str, offset: int, stop: frozenset[str], 
             "context": " ".join(context_stems(sentence, d.start, d.end, stop))}
 
 
+DATELINE_MAX_LINE = 5  # the article's own dateline sits in its first lines
+
+
 def _is_dateline(d: DateMention, sentence: str, line: int, published: dt.date | None) -> bool:
     """The article's own dateline ("January 23, 2025" atop the text) is metadata, not a claim."""
-    if line > 5 or d.weekday_mismatch:
+    if line > DATELINE_MAX_LINE or d.weekday_mismatch:
         return False  # a wrong weekday is reported even on the article's own date
     mostly_date = len(d.text) >= 0.5 * len(sentence.strip(" -•*"))
     at_start = not sentence[: d.start].strip(" -•*")
@@ -330,6 +333,45 @@ def _published(value: object) -> dt.date | None:
         return None
 
 
+def _hints(text: str, language: str) -> tuple[bool, bool]:
+    """(may hold a figure, may hold a date): in another language both are written with digits."""
+    if language == "en":
+        return HINTS.of(text)
+    digits = DIGIT.search(text) is not None
+    return digits, digits
+
+
+def _sentence_claims(text: str, language: str, published: dt.date | None, may: tuple[bool, bool],
+                     stop: frozenset[str], roles: Roles, events: Roles) -> tuple[tuple[dict, bool], ...]:
+    """The claims of one sentence (offsets within it), each with whether it is the article's own
+    dateline should the sentence sit at the top of the text. A pure function of its arguments;
+    `may` is _hints(text, language)."""
+    may_figure, may_date = may
+    dates = extract_dates(text, published, language) if may_date else []
+    figures = extract_figures(text, language) if may_figure else []
+    years = bare_years(text, dates)
+    opening = intro_year(text) if figures else ""
+    converted = conversions(text, figures)
+    bounds, previous = ranges_and_previous(text, figures) if len(figures) else ({}, set())
+    figure_roles = [figure_role(text, f.start, f.end, roles, f.kind) for f in figures]
+    reaches = [_coordinated_reach(text, figures, figure_roles, i) for i in range(len(figures))]
+    split = breakdown_scopes(text, figures, [_breakdown_reach(text, figures, figure_roles, i)
+                                             for i in range(len(figures))], roles) if len(figures) > 1 else {}
+    claims: list[tuple[dict, bool]] = []
+    for i, f in enumerate(figures):
+        row = _figure_row(f, text, 0, stop, roles, figure_roles[i], reaches[i]) | {
+            "years": opening or fact_year(text, f.start, years), "conversion": i in converted,
+            "previous": i in previous}
+        if i in split and not row["scope"]:
+            row["scope"] = split[i]
+        if i in bounds and not row["qualifier"]:
+            row["qualifier"] = bounds[i]
+        claims.append((row, False))
+    for d in dates:
+        claims.append((_date_row(d, text, 0, stop, events) | {"years": ""}, _is_dateline(d, text, 0, published)))
+    return tuple(claims)
+
+
 def extract_claims(corpus: Corpus) -> pd.DataFrame:
     """Every figure and date claim of the non-boilerplate sentences."""
     audited = corpus.sources[corpus.sources["status"] == "audited"]
@@ -340,40 +382,20 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
     events = Roles(corpus.config.lexicons.get("roles") or {}, "events")
     s = corpus.sentences
     keep = ~s["is_boilerplate"] if "is_boilerplate" in s else pd.Series(True, index=s.index)
+    # a sentence given again (wire copy, a story's sources) is read once; the publication date is
+    # part of what it is read with only when it may hold a date
+    read = memo_by_text(lambda text, language, day, may: _sentence_claims(text, language, day, may, stop, roles,
+                                                                           events))
     rows: list[dict] = []
     for row_id, source, story, start, line, text in zip(s["row_id"][keep], s["source"][keep], s["story"][keep],
                                                         s["start"][keep], s["line"][keep], s["text"][keep],
                                                         strict=True):
         base = {"row_id": row_id, "source": source, "story": story}
         language = languages.get(source, "en")
-        if language == "en":
-            may_figure, may_date = HINTS.of(text)
-            dates = extract_dates(text, published.get(source)) if may_date else []
-            figures = extract_figures(text) if may_figure else []
-        else:  # a figure or date in another language is written with digits
-            digits = DIGIT.search(text) is not None
-            dates = extract_dates(text, published.get(source), language) if digits else []
-            figures = extract_figures(text, language) if digits else []
-        years = bare_years(text, dates)
-        opening = intro_year(text) if figures else ""
-        converted = conversions(text, figures)
-        bounds, previous = ranges_and_previous(text, figures) if len(figures) else ({}, set())
-        figure_roles = [figure_role(text, f.start, f.end, roles, f.kind) for f in figures]
-        reaches = [_coordinated_reach(text, figures, figure_roles, i) for i in range(len(figures))]
-        split = breakdown_scopes(text, figures, [_breakdown_reach(text, figures, figure_roles, i)
-                                                 for i in range(len(figures))], roles) if len(figures) > 1 else {}
-        for i, f in enumerate(figures):
-            row = base | _figure_row(f, text, start, stop, roles, figure_roles[i], reaches[i]) | {
-                "years": opening or fact_year(text, f.start, years), "conversion": i in converted,
-                "previous": i in previous}
-            if i in split and not row["scope"]:
-                row["scope"] = split[i]
-            if i in bounds and not row["qualifier"]:
-                row["qualifier"] = bounds[i]
-            rows.append(row)
-        for d in dates:
-            if not _is_dateline(d, text, line, published.get(source)):
-                rows.append(base | _date_row(d, text, start, stop, events) | {"years": ""})
+        may = _hints(text, language)
+        for claim, early_dateline in read(text, language, published.get(source) if may[1] else None, may):
+            if not (early_dateline and line <= DATELINE_MAX_LINE):
+                rows.append(base | claim | {"start": start + claim["start"], "end": start + claim["end"]})
     frame = plain_strings(pd.DataFrame(rows, columns=CLAIM_COLUMNS))
     frame["claim_id"] = range(len(frame))
     return frame
