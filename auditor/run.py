@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .checks import warm_up
 from .compare import Previous
 from .config import Config, load_config
 from .errors import NothingToAudit, OutputError
@@ -151,10 +152,11 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     config = load_config(options.expectations)
     accepted = _load_baseline(options.baseline)
     compared = _load_compare(options.compare)
-    # the suites are built (GX imported, every expectation checked: a bad one is exit 2) while the
-    # workers read the inputs; nothing is written before both are done
+    # the suites are built (GX imported, every expectation checked: a bad one is exit 2) and the
+    # detectors' data loaded (inherited by the per-story workers) while the workers read the
+    # inputs; nothing is written before both are done
     clock = time.perf_counter()
-    sources = ingest(options.paths, jobs=options.jobs, meanwhile=lambda: build_suites(config))
+    sources = ingest(options.paths, jobs=options.jobs, meanwhile=lambda: (build_suites(config), warm_up()))
     skipped = int((sources["status"] == "skipped").sum())
     log(f"ingest: {plural(len(sources), 'input')}, {len(sources) - skipped} audited, {skipped} skipped "
         f"({time.perf_counter() - clock:.1f}s, suites built meanwhile)")

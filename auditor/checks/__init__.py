@@ -44,6 +44,14 @@ DETECTORS: dict[str, Detector] = {
 }
 
 
+def warm_up() -> None:
+    """Load what several detectors load on first use (pint's unit registry, wordfreq's English words,
+    about 1.4 s together): called once before forking, the per-story workers inherit it instead of
+    each loading its own."""
+    conflicts.unit_registry()
+    garble.english_words()
+
+
 def detect_all(corpus: Corpus, frames: set[str]) -> dict[str, pd.DataFrame]:
     """Run the detectors the suites ask for; an unknown frame name is a config error upstream."""
     return {name: DETECTORS[name](corpus) for name in sorted(frames)}

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -369,7 +370,7 @@ def _in_base_units(figs: pd.DataFrame, pint_names: dict[str, str]) -> pd.DataFra
     quantity = (figs["kind"] == "quantity") & figs["unit"].isin(list(pint_names))
     if not quantity.any():
         return figs
-    registry = _registry()
+    registry = unit_registry()
     factors = {}
     for unit in set(figs.loc[quantity, "unit"]):
         base = registry.Quantity(1.0, pint_names[unit]).to_base_units()
@@ -385,7 +386,7 @@ def _in_base_units(figs: pd.DataFrame, pint_names: dict[str, str]) -> pd.DataFra
 
 
 @lru_cache(maxsize=1)
-def _registry():
+def unit_registry() -> Any:
     """pint's unit registry (imported on first use: it costs a few tenths of a second)."""
     import pint
 
