@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 
 import pandas as pd
 from rapidfuzz import fuzz
@@ -25,8 +27,10 @@ from ..frames import columns_by
 WORDS = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
-    """Lower-case words only: punctuation and spacing do not make a paragraph new."""
+    """Lower-case words only: punctuation and spacing do not make a paragraph new. Cached: wire copy
+    and a story's sources share many paragraphs."""
     return " ".join(WORDS.findall(text.lower()))
 
 
@@ -166,14 +170,10 @@ class LongWords:
         """Index text i; return the earlier texts (in the window) it is to be compared with, in order,
         or None when it has no long word (then it is compared with every earlier one)."""
         words = {w for w in norm.split() if len(w) >= BLOCK_WORD_CHARS}
-        shared: Counter[int] = Counter()
-        for w in words:
-            holders = self.by_word.get(w)
-            if holders:
-                shared.update(holders)
-                holders.append(i)
-            else:
-                self.by_word[w] = [i]
+        holders = [self.by_word.setdefault(w, []) for w in words]
+        shared = Counter(chain.from_iterable(holders))  # earlier text -> long words it shares with this one
+        for texts in holders:
+            texts.append(i)
         self.n_long[i] = len(words)
         if not words:
             return None
