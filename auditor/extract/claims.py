@@ -386,13 +386,14 @@ def extract_claims(corpus: Corpus) -> pd.DataFrame:
     # part of what it is read with only when it may hold a date
     read = memo_by_text(lambda text, language, day, may: _sentence_claims(text, language, day, may, stop, roles,
                                                                            events))
+    hints = memo_by_text(_hints)
     rows: list[dict] = []
     for row_id, source, story, start, line, text in zip(s["row_id"][keep], s["source"][keep], s["story"][keep],
                                                         s["start"][keep], s["line"][keep], s["text"][keep],
                                                         strict=True):
         base = {"row_id": row_id, "source": source, "story": story}
         language = languages.get(source, "en")
-        may = _hints(text, language)
+        may = hints(text, language)
         for claim, early_dateline in read(text, language, published.get(source) if may[1] else None, may):
             if not (early_dateline and line <= DATELINE_MAX_LINE):
                 rows.append(base | claim | {"start": start + claim["start"], "end": start + claim["end"]})
