@@ -323,8 +323,7 @@ def to_findings(config: Config, failures: list[Failure], frames: dict[str, pd.Da
     seen: Counter = Counter()
     for failure in failures:
         frame = frames[failure.frame].set_index("row_id", drop=False)
-        for row_id in failure.row_ids:
-            row = frame.loc[row_id].to_dict()
+        for row in frame.loc[list(failure.row_ids)].to_dict("records"):  # one conversion, not one per row
             findings.append(_finding(config, failure, row, locator, seen))
     findings.sort(key=finding_order)
     return findings
