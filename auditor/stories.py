@@ -28,6 +28,8 @@ groups whose languages differ join when the centroids of their names, figures an
 In languages that capitalize every noun (lexicons/stories.yaml `capitalized_nouns`: German), a
 capitalized word is a name only when an article of another language in the run has it too. A kind of
 event named right after a prospect's words (`prospects`: "one step closer to completing") is not named.
+A lead's kinds leave out what it quotes: a speaker's "the promise on which I was elected" names no
+election.
 Average linkage only ever merges inside the connected components of the links >= threshold, so links
 between components are dropped before it (same groups, less work).
 
@@ -334,6 +336,16 @@ def first_sentence(text: str, title: str | None, limit: int = 300) -> str:
     return f"{title or ''}\n{body[:end.start() + 1] if end else body}"
 
 
+QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|«[^»]*(?:»|$)|„[^“”]*(?:[“”]|$)")
+
+
+def unquoted(text: str) -> str:
+    """The text without what it quotes (up to the closing mark, or the end when the quote runs on): a
+    lead's kind of event is what the reporter says happened, not a word of the speaker's ("the promise
+    on which I was elected" names no election)."""
+    return QUOTED.sub(" ", text)
+
+
 @dataclass(frozen=True)
 class Event:
     """What tells two events of one company, person or place apart."""
@@ -350,7 +362,7 @@ def event_of(text: str, title: str | None, published: Span | None, language: str
              tokens: list[str] | None = None) -> Event:
     """`tokens`: the TOKEN words of the title and text, when already found."""
     return Event(lead_money(text, title), published, event_year(text, title, published, 0), language,
-                 event_kinds(first_sentence(text, title), language),
+                 event_kinds(unquoted(first_sentence(text, title)), language),
                  event_kinds(f"{title or ''}\n{text}" if tokens is None else tokens, language))
 
 

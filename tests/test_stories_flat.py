@@ -16,7 +16,15 @@ import pytest
 
 from auditor.ingest import ingest
 from auditor.language import with_languages
-from auditor.stories import Event, adjusted_rand_index, assign_stories, conflict_counts, conflicts, event_kinds
+from auditor.stories import (
+    Event,
+    adjusted_rand_index,
+    assign_stories,
+    conflict_counts,
+    conflicts,
+    event_kinds,
+    event_of,
+)
 
 FOLDER = Path(__file__).resolve().parent / "stories_flat"
 
@@ -68,6 +76,14 @@ def test_one_story_alone_is_one_group(tmp_path: Path):
 ])
 def test_event_kinds_come_from_the_lexicon(text, kinds):
     assert event_kinds(text) == kinds
+
+
+def test_a_lead_kind_is_what_the_reporter_says_not_what_a_quote_says():
+    quoted = 'The mayor added: "I cannot keep the promise on which I was elected." Then she left the hall.'
+    assert event_kinds(quoted) == {"election"}
+    assert event_of(quoted, None, None, "en", 400).lead_kinds == frozenset()
+    told = 'Mayor Odile Francks resigned on Friday, saying "I was elected to fix the budget."'
+    assert event_of(told, None, None, "en", 400).lead_kinds == {"resignation"}
 
 
 def _event(lead: set[str], named: set[str], language: str = "en") -> Event:
