@@ -265,3 +265,20 @@ def test_pattern_prefilter_needles_are_required_by_every_match():
         assert not might_match(needles, "the council met on tuesday".casefold())
     assert required_needles(r"^\s*advert\s*$", re.IGNORECASE) is None  # anchored: already cheap
     assert required_needles(r"(a|)b?", re.IGNORECASE) is None  # nothing is required
+
+
+def test_memo_by_text_computes_each_distinct_text_once_and_stays_bounded():
+    calls: list[tuple] = []
+
+    def words(sentence: str, lower: bool) -> tuple[str, ...]:
+        calls.append((sentence, lower))
+        return tuple((sentence.lower() if lower else sentence).split())
+
+    read = text.memo_by_text(words, limit=2)
+    assert read("A wire copy", True) == ("a", "wire", "copy")
+    assert read("A wire copy", True) == ("a", "wire", "copy")
+    assert read("A wire copy", False) == ("A", "wire", "copy")  # other arguments: computed anew
+    assert len(calls) == 2
+    read("Third text", True)  # the limit reached: the memo starts afresh
+    read("A wire copy", True)
+    assert len(calls) == 4
