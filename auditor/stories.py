@@ -28,6 +28,9 @@ groups whose languages differ join when the centroids of their names, figures an
 In languages that capitalize every noun (lexicons/stories.yaml `capitalized_nouns`: German), a
 capitalized word is a name only when an article of another language in the run has it too. A kind of
 event named right after a prospect's words (`prospects`: "one step closer to completing") is not named.
+Names alone link no pair: a pair of articles in two languages, or one linked by the cosine of names,
+figures and dates alone, must share a figure, date, year or score (every event of a person or a place
+shares its names; a farewell party and the resignation before it).
 A lead's kinds leave out what it quotes: a speaker's "the promise on which I was elected" names no
 election.
 Average linkage only ever merges inside the connected components of the links >= threshold, so links
@@ -433,9 +436,9 @@ def _matrix(docs: list[list[str]], settings: StorySettings) -> tuple[sp.csr_matr
 def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
                            free: sp.csr_matrix | None = None, free_share: float = 1.0,
                            keys: sp.csr_matrix | None = None, key_df: int = 50,
-                           key_min: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                           key_min: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cosine (>= floor) of the pairs sharing features found in at most max_df articles: arrays of the
-    first and second article of each pair, and its cosine.
+    first and second article of each pair, its cosine, and whether the language-free cosine gave it.
 
     The pairs come from a sparse product over the rare features (an inverted index in effect: only
     pairs sharing a rare feature are ever formed); pairs whose rare features alone reach a quarter of
@@ -457,12 +460,15 @@ def candidate_similarities(x: sp.csr_matrix, max_df: int, floor: float,
         union = (sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)) + by_key).tocoo()
         rows, cols = union.row, union.col
     if not len(rows):
-        return rows, cols, np.empty(0)
+        return rows, cols, np.empty(0), np.zeros(0, dtype=bool)
     full = _rowwise_shared(x, rows, cols)
+    by_free = np.zeros(len(rows), dtype=bool)
     if free is not None:
-        full = np.maximum(full, _rowwise_shared(free, rows, cols) * free_share)
+        language_free = _rowwise_shared(free, rows, cols) * free_share
+        by_free = language_free > full
+        full = np.maximum(full, language_free)
     keep = full >= floor
-    return rows[keep], cols[keep], full[keep]
+    return rows[keep], cols[keep], full[keep], by_free[keep]
 
 
 def _rowwise_shared(m: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -588,8 +594,10 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None,
     free = _matrix([[f for f in d if f[0] != "w"] for d in docs], settings)[0]  # without plain words
     kx = CountVectorizer(analyzer=lambda d: d, lowercase=False, binary=True, dtype=np.float32).fit_transform(keys) \
         if any(keys) else None
-    rows, cols, sims = candidate_similarities(x, max_df, settings.threshold / 2, free, settings.language_free,
-                                  kx, settings.key_max_df, settings.key_min_shared)
+    rows, cols, sims, by_free = candidate_similarities(x, max_df, settings.threshold / 2, free,
+                                                       settings.language_free, kx, settings.key_max_df,
+                                                       settings.key_min_shared)
+    sims[_names_only(x, names, rows, cols, languages, by_free)] = 0.0
     events = [event_of(t, h, p, lang, settings.lead_chars, w)
               for t, h, p, lang, w in zip(texts, titles, published, languages, tokens, strict=True)]
     lowered = apply_conflicts(rows, cols, sims, events, settings)
@@ -597,6 +605,28 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None,
     conflicting = zip(rows[lowered].tolist(), cols[lowered].tolist(), strict=True)
     groups = merge_groups(groups, free, conflicting, settings.group_threshold, settings.group_min_size, languages)
     return Grouping(groups, _shared_terms(x, names, groups, settings.top_terms))
+
+
+FACT_KINDS = ("n:", "d:", "y:", "s:")  # figures, dates, years, scores: what one event has and another lacks
+
+
+def _names_only(x: sp.csr_matrix, names: np.ndarray, rows: np.ndarray, cols: np.ndarray, languages: list[str],
+                by_free: np.ndarray) -> np.ndarray:
+    """Mask of the pairs that names alone would link: pairs in two languages, or linked by the language-free
+    cosine, that share no figure, date, year or score. Names (a person, a place) are shared by every event
+    of them; across languages, and in the language-free features, little else is there to tell two events
+    apart, so such a pair is no link."""
+    other = np.asarray(languages, dtype=object)
+    suspect = (other[rows] != other[cols]) | by_free
+    if not suspect.any():
+        return suspect
+    facts = np.flatnonzero([str(n).startswith(FACT_KINDS) for n in names])
+    shared = np.zeros(len(rows), dtype=bool)
+    if len(facts):
+        binary = (x[:, facts] > 0).astype(np.float64).tocsr()
+        pick = np.flatnonzero(suspect)
+        shared[pick] = _rowwise_shared(binary, rows[pick], cols[pick]) > 0
+    return suspect & ~shared
 
 
 def merge_groups(groups: list[int], x: sp.csr_matrix, lowered: Iterable[tuple[int, int]], threshold: float,

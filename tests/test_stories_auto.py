@@ -122,3 +122,20 @@ def test_centroid_join_only_between_groups_of_other_languages():
     joined = merge_groups([0, 1, 2], x, [], 0.2, 1, ["en", "fr", "en"])
     assert joined[0] == joined[1] or joined[1] == joined[2]
     assert merge_groups([0, 1, 2], x, [(0, 1), (1, 2)], 0.2, 1, ["en", "fr", "en"]) == [0, 1, 2]
+
+
+def test_a_pair_in_two_languages_needs_a_shared_figure_or_date():
+    import numpy as np
+    import scipy.sparse as sp
+
+    from auditor.stories import _names_only
+
+    names = np.array(["e:kestrel", "e:halden", "n:42", "d:3-14", "w:fined"], dtype=object)
+    x = sp.csr_matrix([[1.0, 1.0, 0.0, 0.0, 1.0],   # English: names only
+                       [1.0, 1.0, 0.0, 0.0, 0.0],   # French: the same names only
+                       [1.0, 0.0, 1.0, 0.0, 0.0],   # French: a name and a figure
+                       [1.0, 0.0, 1.0, 1.0, 0.0]])  # English: the figure and a date
+    rows, cols = np.array([0, 0, 2, 0]), np.array([1, 2, 3, 3])
+    mask = _names_only(x, names, rows, cols, ["en", "fr", "fr", "en"], np.zeros(4, dtype=bool))
+    # names alone do not link two languages; a shared figure does; within a language nothing changes
+    assert mask.tolist() == [True, True, False, False]

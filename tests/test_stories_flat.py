@@ -47,7 +47,7 @@ def _check(labels: dict[str, str]) -> None:
 
 def test_hand_written_flat_folder_is_grouped_by_event():
     labels = _grouped(FOLDER)
-    assert len(labels) == 20
+    assert len(labels) == 23
     _check(labels)
 
 
