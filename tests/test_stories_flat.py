@@ -2,7 +2,9 @@
 
 Each story is written several times in other words (a wire, a daily, a blog or law note, one in
 French), and the folder holds same-company different-event pairs: two quarters' results of one
-company, two fines of one regulator on one company in different years. The expected story of a file
+company, two fines of one regulator on one company in different years, and a mayor's farewell reception
+beside the reports of her resignation (one whose lead is a quote, one in French) that share only
+her and her town's names with it. The expected story of a file
 is its name without the last part (`tessaly-q2-wire.txt` -> `tessaly-q2`).
 """
 
