@@ -338,6 +338,20 @@ def required_needles(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found and all(found) else None
 
 
+def anchored_at_start(pattern: re.Pattern) -> bool:
+    """A case-insensitive pattern that starts with `^` and has no alternative beside it (`^a|b` is not
+    anchored): `^(?:rest)`, joined with other such patterns, means the same."""
+    if not pattern.pattern.startswith("^") or not pattern.flags & re.IGNORECASE or pattern.flags & re.MULTILINE:
+        return False
+    try:
+        from re import _parser as parser
+
+        items = list(parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - an optimisation: a pattern it cannot read is searched on its own
+        return False
+    return bool(items) and items[0] == (parser.AT, parser.AT_BEGINNING)
+
+
 def _needles(items: list, parser: Any) -> set[str] | None:
     """The most selective set of required strings of a parsed sequence (None when none is known)."""
     options: list[set[str]] = []

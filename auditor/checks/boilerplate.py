@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus import Corpus, candidates
-from ..text import memo_by_text, might_match, required_needles
+from ..text import anchored_at_start, memo_by_text, might_match, required_needles
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,13 @@ class Rules:
         # per pattern, strings one of which any match holds (a substring test rules most texts out)
         object.__setattr__(self, "_line_needles", [required_needles(p.pattern, p.flags) for _, p in self.lines])
         object.__setattr__(self, "_inline_needles", [required_needles(p.pattern, p.flags) for _, p in self.inline])
+        # the line rules anchored at the start, joined into one pattern that rules most paragraphs out at once
+        anchored = [p for _, p in self.lines if anchored_at_start(p)]
+        object.__setattr__(self, "_any_anchored", re.compile(
+            "^(?:" + "|".join(f"(?:{p.pattern[1:]})" for p in anchored) + ")", re.IGNORECASE) if anchored else None)
+        object.__setattr__(self, "_free", [(name, p, needles) for (name, p), needles
+                                           in zip(self.lines, self._line_needles, strict=True)
+                                           if not anchored_at_start(p)])
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Rules:
@@ -60,8 +67,11 @@ class Rules:
         if len(text) > self.line_max_chars:
             return None  # the bound on what is looked at; the suite decides which length is article text
         folded = text.casefold()
-        return next((name for (name, pat), needles in zip(self.lines, self._line_needles, strict=True)
-                     if might_match(needles, folded) and pat.search(text)), None)
+        if self._any_anchored is not None and self._any_anchored.search(text):  # the first rule that matches
+            return next((name for (name, pat), needles in zip(self.lines, self._line_needles, strict=True)
+                         if might_match(needles, folded) and pat.search(text)), None)
+        return next((name for name, pat, needles in self._free if might_match(needles, folded) and pat.search(text)),
+                    None)
 
     def inline_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, rule) of chrome inside a text, first rule first, overlaps dropped."""

@@ -347,6 +347,8 @@ def _sentence_claims(text: str, language: str, published: dt.date | None, may: t
     dateline should the sentence sit at the top of the text. A pure function of its arguments;
     `may` is _hints(text, language)."""
     may_figure, may_date = may
+    if not may_figure and not may_date:
+        return ()
     dates = extract_dates(text, published, language) if may_date else []
     figures = extract_figures(text, language) if may_figure else []
     years = bare_years(text, dates)
