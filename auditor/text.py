@@ -338,10 +338,15 @@ def required_needles(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found and all(found) else None
 
 
+GROUP_REFERENCE = re.compile(r"\\\d|\(\?P[<=]|\(\?\(")  # \1, (?P<name>, (?P=name), (?(1)...)
+
+
 def anchored_at_start(pattern: re.Pattern) -> bool:
-    """A case-insensitive pattern that starts with `^` and has no alternative beside it (`^a|b` is not
-    anchored): `^(?:rest)`, joined with other such patterns, means the same."""
-    if not pattern.pattern.startswith("^") or not pattern.flags & re.IGNORECASE or pattern.flags & re.MULTILINE:
+    """A case-insensitive pattern that starts with `^`, has no alternative beside it (`^a|b` is not
+    anchored) and refers to no group by number or name: `^(?:rest)`, joined with other such patterns,
+    means the same."""
+    if not pattern.pattern.startswith("^") or not pattern.flags & re.IGNORECASE or pattern.flags & re.MULTILINE \
+            or GROUP_REFERENCE.search(pattern.pattern):
         return False
     try:
         from re import _parser as parser

@@ -182,10 +182,14 @@ def test_names_and_reporting_verbs_mark_no_slot():
 
 def test_line_rules_keep_their_order_when_anchored_ones_are_joined():
     lexicon = {"lines": [{"name": "credit-anywhere", "pattern": r"\bphoto credit\b"},
-                         {"name": "credit-at-start", "pattern": r"^\s*photo\b"},
+                         {"name": "credit-at-start", "pattern": r"^\s*(photo|image)\b"},
                          {"name": "either", "pattern": r"^tags:|\bwatch now\b"}]}
     rules = Rules.from_lexicon(lexicon)
     assert rules.line_rule("Photo credit: Anna Vale") == "credit-anywhere"  # both match: the first rule wins
     assert rules.line_rule("Photo: Anna Vale") == "credit-at-start"
     assert rules.line_rule("Click to watch now") == "either"  # `^a|b` is not anchored: b anywhere
     assert rules.line_rule("The photographer said the photo was taken at dawn.") is None
+    # a rule that refers to its own group is searched on its own, not joined (its \\1 would be another group)
+    echo = Rules.from_lexicon({"lines": [*lexicon["lines"], {"name": "echo", "pattern": r"^(\w+) \1$"}]})
+    assert echo.line_rule("share share") == "echo"
+    assert echo.line_rule("share this") is None

@@ -28,6 +28,16 @@ from ..corpus import Corpus, candidates
 from ..text import anchored_at_start, memo_by_text, might_match, required_needles
 
 
+def _joined_at_start(patterns: list[re.Pattern]) -> re.Pattern | None:
+    """One pattern that matches where any of these start-anchored ones does (None: none, or not joinable)."""
+    if not patterns:
+        return None
+    try:
+        return re.compile("^(?:" + "|".join(f"(?:{p.pattern[1:]})" for p in patterns) + ")", re.IGNORECASE)
+    except re.error:
+        return None
+
+
 @dataclass(frozen=True)
 class Rules:
     """Compiled boilerplate lexicon."""
@@ -46,11 +56,11 @@ class Rules:
         object.__setattr__(self, "_inline_needles", [required_needles(p.pattern, p.flags) for _, p in self.inline])
         # the line rules anchored at the start, joined into one pattern that rules most paragraphs out at once
         anchored = [p for _, p in self.lines if anchored_at_start(p)]
-        object.__setattr__(self, "_any_anchored", re.compile(
-            "^(?:" + "|".join(f"(?:{p.pattern[1:]})" for p in anchored) + ")", re.IGNORECASE) if anchored else None)
+        joined = _joined_at_start(anchored)
+        object.__setattr__(self, "_any_anchored", joined)
         object.__setattr__(self, "_free", [(name, p, needles) for (name, p), needles
                                            in zip(self.lines, self._line_needles, strict=True)
-                                           if not anchored_at_start(p)])
+                                           if joined is None or not anchored_at_start(p)])
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Rules:
