@@ -9,8 +9,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 PARALLEL_MIN_SOURCES = 200  # below this, worker start-up costs more than it saves
@@ -24,12 +25,17 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
+@contextmanager
+def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A pool of `jobs` forked workers. What this process holds so far (GX's modules, the inputs) is
-    frozen out of the garbage collector first: the workers inherit it, and would otherwise walk it
-    in every full collection."""
+    frozen out of the garbage collector while the pool lives: the workers inherit it, and would
+    otherwise walk it in every full collection; afterwards this process collects it as before."""
     gc.freeze()
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def map_items(fn: Callable[[Item], Result], items: Sequence[Item], jobs: int | None = None,
