@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from re import _parser as re_parser  # the standard library's own pattern parser
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
@@ -326,16 +327,26 @@ def required_needles(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     literal characters, a group or alternation whose every branch requires one, a repeat of at least
     one; the most selective requirement of the pattern's top-level sequence is kept. Anything the
     reader does not understand gives None (no prefilter: the pattern is always searched)."""
+    items = _parsed(pattern, flags)
+    if items is None or _starts_anchored(items):
+        return None  # unreadable; or anchored at the start: the engine tries one position, already cheap
     try:
-        from re import _parser as parser  # the standard library's own pattern parser
-
-        items = list(parser.parse(pattern, flags))
-        if items and items[0] == (parser.AT, parser.AT_BEGINNING):
-            return None  # anchored at the start: the engine tries one position, already cheap
-        found = _needles(items, parser)
+        found = _needles(items, re_parser)
     except Exception:  # noqa: BLE001 - a prefilter is an optimisation: never fail a pattern over it
         return None
     return tuple(sorted(found)) if found and all(found) else None
+
+
+def _parsed(pattern: str, flags: int) -> list | None:
+    """The top-level items of a pattern as the standard library's own parser reads it (None: unreadable)."""
+    try:
+        return list(re_parser.parse(pattern, flags))
+    except Exception:  # noqa: BLE001 - the readers are optimisations: a pattern they cannot read is searched as is
+        return None
+
+
+def _starts_anchored(items: list) -> bool:
+    return bool(items) and items[0] == (re_parser.AT, re_parser.AT_BEGINNING)
 
 
 GROUP_REFERENCE = re.compile(r"\\\d|\(\?P[<=]|\(\?\(")  # \1, (?P<name>, (?P=name), (?(1)...)
@@ -348,13 +359,8 @@ def anchored_at_start(pattern: re.Pattern) -> bool:
     if not pattern.pattern.startswith("^") or not pattern.flags & re.IGNORECASE or pattern.flags & re.MULTILINE \
             or GROUP_REFERENCE.search(pattern.pattern):
         return False
-    try:
-        from re import _parser as parser
-
-        items = list(parser.parse(pattern.pattern, pattern.flags))
-    except Exception:  # noqa: BLE001 - an optimisation: a pattern it cannot read is searched on its own
-        return False
-    return bool(items) and items[0] == (parser.AT, parser.AT_BEGINNING)
+    items = _parsed(pattern.pattern, pattern.flags)
+    return items is not None and _starts_anchored(items)
 
 
 def _needles(items: list, parser: Any) -> set[str] | None:
@@ -388,24 +394,12 @@ def might_match(needles: tuple[str, ...] | None, folded: str) -> bool:
 
 Result = TypeVar("Result")
 MEMO_LIMIT = 100_000
-"""Distinct texts a `memo_by_text` keeps before starting afresh (memory stays bounded on a flood)."""
+"""Distinct texts a `memo_by_text` keeps (least recently used dropped first: memory stays bounded on a flood)."""
 
 
 def memo_by_text(fn: Callable[..., Result], limit: int = MEMO_LIMIT) -> Callable[..., Result]:
     """fn, computed once per distinct arguments (a text and what it is read with) and then looked up:
     wire copy and the sources of one story share many sentences. fn must be pure and its results
-    must not be changed by the caller (return tuples). Keep one per stage call, not per module."""
-    seen: dict[tuple, Result] = {}
-
-    def call(*args: Any) -> Result:
-        found = seen.get(args, _MISSING)
-        if found is _MISSING:
-            if len(seen) >= limit:
-                seen.clear()
-            found = seen[args] = fn(*args)
-        return found  # type: ignore[return-value]
-
-    return call
-
-
-_MISSING = object()
+    must not be changed by the caller (return tuples). Keep one per stage call, not per module: what
+    fn reads besides its arguments (the run's configuration) is fixed for that call only."""
+    return lru_cache(maxsize=limit)(fn)

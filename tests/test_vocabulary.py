@@ -279,6 +279,6 @@ def test_memo_by_text_computes_each_distinct_text_once_and_stays_bounded():
     assert read("A wire copy", True) == ("a", "wire", "copy")
     assert read("A wire copy", False) == ("A", "wire", "copy")  # other arguments: computed anew
     assert len(calls) == 2
-    read("Third text", True)  # the limit reached: the memo starts afresh
+    read("Third text", True)  # the limit reached: the least recently used text is dropped
     read("A wire copy", True)
     assert len(calls) == 4

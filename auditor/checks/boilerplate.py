@@ -55,12 +55,12 @@ class Rules:
         object.__setattr__(self, "_line_needles", [required_needles(p.pattern, p.flags) for _, p in self.lines])
         object.__setattr__(self, "_inline_needles", [required_needles(p.pattern, p.flags) for _, p in self.inline])
         # the line rules anchored at the start, joined into one pattern that rules most paragraphs out at once
-        anchored = [p for _, p in self.lines if anchored_at_start(p)]
-        joined = _joined_at_start(anchored)
+        starts = [anchored_at_start(p) for _, p in self.lines]
+        joined = _joined_at_start([p for (_, p), anchored in zip(self.lines, starts, strict=True) if anchored])
         object.__setattr__(self, "_any_anchored", joined)
-        object.__setattr__(self, "_free", [(name, p, needles) for (name, p), needles
-                                           in zip(self.lines, self._line_needles, strict=True)
-                                           if joined is None or not anchored_at_start(p)])
+        object.__setattr__(self, "_free", [(name, p, needles) for (name, p), needles, anchored
+                                           in zip(self.lines, self._line_needles, starts, strict=True)
+                                           if joined is None or not anchored])
 
     @classmethod
     def from_lexicon(cls, lexicon: dict) -> Rules:
