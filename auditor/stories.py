@@ -319,19 +319,6 @@ def lead_money(text: str, title: str | None, lead_chars: int = 300) -> frozenset
                      if f.kind == "money" and f.value >= 1e5)
 
 
-def event_year(text: str, title: str | None, published: Span | None, lead_chars: int) -> int | None:
-    """Publication year, else the year the title and lead mention most (the latest on a tie)."""
-    if published:
-        return published[0].year if published[0].year == published[1].year else None
-    if not lead_chars:
-        return None
-    years = Counter(int(y) for y in YEAR.findall(f"{title or ''} {text[:lead_chars]}"))
-    if not years:
-        return None
-    top = max(years.values())
-    return max(y for y, c in years.items() if c == top)
-
-
 def first_sentence(text: str, title: str | None, limit: int = 300) -> str:
     """The title and the first sentence of the text (at most `limit` characters of it): what happened."""
     body = text.strip()[:limit]
@@ -355,30 +342,28 @@ class Event:
 
     money: frozenset[str]  # headline money figures
     published: Span | None
-    year: int | None  # event year
     language: str
     lead_kinds: frozenset[str]  # kinds of event the title and first sentence name
     kinds: frozenset[str]  # kinds of event the whole article names
 
 
-def event_of(text: str, title: str | None, published: Span | None, language: str, lead_chars: int,
+def event_of(text: str, title: str | None, published: Span | None, language: str,
              tokens: list[str] | None = None) -> Event:
     """`tokens`: the TOKEN words of the title and text, when already found."""
-    return Event(lead_money(text, title), published, event_year(text, title, published, 0), language,
+    return Event(lead_money(text, title), published, language,
                  event_kinds(unquoted(first_sentence(text, title)), language),
                  event_kinds(f"{title or ''}\n{text}" if tokens is None else tokens, language))
 
 
 def conflicts(a: Event, b: Event, window_days: int) -> int:
     """How many signs say a and b are two events: other headline money, publication dates further apart than
-    the window, other event years, other kinds of event in the same language: no kind of either lead
-    anywhere in the other article, or each lead naming a kind the other lead lacks (a sentencing whose
-    article also recalls the conviction, against a verdict whose article looks ahead to the sentencing)."""
+    the window (a new year between them is no sign), other kinds of event in the same language: no kind of
+    either lead anywhere in the other article, or each lead naming a kind the other lead lacks (a sentencing
+    whose article also recalls the conviction, against a verdict whose article looks ahead to the sentencing)."""
     count = 0
     if a.money and b.money and not a.money & b.money:
         count += 1
-    if (a.published and b.published and days_apart(a.published, b.published) > window_days) \
-            or (a.year and b.year and a.year != b.year):
+    if a.published and b.published and days_apart(a.published, b.published) > window_days:
         count += 1
     if a.language == b.language and (a.lead_kinds or b.lead_kinds) \
             and ((not a.lead_kinds & b.kinds and not b.lead_kinds & a.kinds)
@@ -497,10 +482,8 @@ def conflict_counts(rows: np.ndarray, cols: np.ndarray, events: list[Event], win
     dated = np.array([e.published is not None for e in events])
     first = np.array([e.published[0].toordinal() if e.published else 0 for e in events])
     last = np.array([e.published[1].toordinal() if e.published else 0 for e in events])
-    year = np.array([e.year or 0 for e in events])
     apart = np.maximum(first[cols] - last[rows], first[rows] - last[cols])
-    count += ((dated[rows] & dated[cols] & (apart > window_days))
-              | ((year[rows] > 0) & (year[cols] > 0) & (year[rows] != year[cols])))
+    count += dated[rows] & dated[cols] & (apart > window_days)
     kinds = {k: i for i, k in enumerate(sorted({k for e in events for k in e.kinds | e.lead_kinds}))}
     if kinds:
         def mask(found: frozenset[str]) -> int:
@@ -598,7 +581,7 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None,
                                                        settings.language_free, kx, settings.key_max_df,
                                                        settings.key_min_shared)
     sims[_names_only(x, names, rows, cols, languages, by_free)] = 0.0
-    events = [event_of(t, h, p, lang, settings.lead_chars, w)
+    events = [event_of(t, h, p, lang, w)
               for t, h, p, lang, w in zip(texts, titles, published, languages, tokens, strict=True)]
     lowered = apply_conflicts(rows, cols, sims, events, settings)
     groups = average_linkage(len(texts), rows, cols, sims, settings.threshold)

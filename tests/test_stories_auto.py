@@ -139,3 +139,24 @@ def test_a_pair_in_two_languages_needs_a_shared_figure_or_date():
     mask = _names_only(x, names, rows, cols, ["en", "fr", "fr", "en"], np.zeros(4, dtype=bool))
     # names alone do not link two languages; a shared figure does; within a language nothing changes
     assert mask.tolist() == [True, True, False, False]
+
+
+def test_publication_dates_across_new_year_within_the_window_are_no_sign_of_two_events():
+    import numpy as np
+
+    from auditor.stories import Event, _dates, conflict_counts
+
+    def dated(day: str) -> Event:
+        return Event(frozenset(), _dates([day])[0], "en", frozenset(), frozenset())
+
+    events = [dated("2023-12-31"), dated("2024-01-02"), dated("2024-01-20")]
+    counts = conflict_counts(np.array([0, 0]), np.array([1, 2]), events, 7)
+    assert counts.tolist() == [0, 1]  # two days apart: one event; twenty days apart: two
+
+
+def test_story_settings_defaults_are_those_of_checks_yaml():
+    """Tests that call assign_stories without settings run on the defaults: they must be the shipped ones."""
+    from auditor.config import load_config
+    from auditor.stories import StorySettings
+
+    assert StorySettings.from_config(load_config().check("stories")) == StorySettings()

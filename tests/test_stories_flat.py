@@ -83,13 +83,13 @@ def test_event_kinds_come_from_the_lexicon(text, kinds):
 def test_a_lead_kind_is_what_the_reporter_says_not_what_a_quote_says():
     quoted = 'The mayor added: "I cannot keep the promise on which I was elected." Then she left the hall.'
     assert event_kinds(quoted) == {"election"}
-    assert event_of(quoted, None, None, "en", 400).lead_kinds == frozenset()
+    assert event_of(quoted, None, None, "en").lead_kinds == frozenset()
     told = 'Mayor Odile Francks resigned on Friday, saying "I was elected to fix the budget."'
-    assert event_of(told, None, None, "en", 400).lead_kinds == {"resignation"}
+    assert event_of(told, None, None, "en").lead_kinds == {"resignation"}
 
 
 def _event(lead: set[str], named: set[str], language: str = "en") -> Event:
-    return Event(frozenset(), None, None, language, frozenset(lead), frozenset(lead | named))
+    return Event(frozenset(), None, language, frozenset(lead), frozenset(lead | named))
 
 
 def test_leads_naming_each_a_kind_the_other_lacks_are_two_events():
