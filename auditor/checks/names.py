@@ -187,20 +187,15 @@ def _sentence_reader(lexicon: dict, min_length: int, stop: frozenset[str]) -> Ca
     return read
 
 
-def _read_sources(corpus: Corpus, lexicon: dict) -> tuple[dict[str, str], dict[str, set[str]]]:
-    """Each source's language, and per story every word its sources write in lower case (a capitalised
-    one is then a common word): one reading of each text for both."""
+def _common_words(corpus: Corpus) -> dict[str, set[str]]:
+    """Per story, every word its sources write in lower case (a capitalised one is then a common word)."""
     story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
-    detected = languages_of(corpus.sources)  # auditor.language: detected once, after ingest
-    language: dict[str, str] = {}
     common: dict[str, set[str]] = defaultdict(set)
     for source, text in corpus.texts.items():
-        words = WORD.findall(text)
-        language[source] = detected.get(source, "en")
         story = story_of.get(source)
         if story is not None:
-            common[story].update(_plain(w) for w in set(words) if w[0].islower())
-    return language, common
+            common[story].update(_plain(w) for w in set(WORD.findall(text)) if w[0].islower())
+    return common
 
 
 def _refold(word: str, folds: list[tuple[str, str]]) -> str:
@@ -376,7 +371,7 @@ def _link(spellings: dict[str, _Spelling], cfg: dict) -> _Links:
     min_similarity = float(cfg.get("min_similarity", 0.75))
     members: dict[str, list[int]] = {}
     mixed: set[str] = set()  # variants whose spellings are not known to be one set
-    find, parent = sets.find, sets.parent
+    find = sets.find
     for i, key in enumerate(keys):
         variants = _deletions(key, _depth(len(key), max_distance, min_similarity))
         spelling = spellings[key]
@@ -389,13 +384,9 @@ def _link(spellings: dict[str, _Spelling], cfg: dict) -> _Links:
             if bucket is None:
                 members[v] = [i]
                 continue
-            if v not in mixed:
-                r = bucket[0]
-                while parent[r] != r:
-                    r = parent[r]
-                if r == root:  # all of i's set, and stays so: nothing to look at now or when adding i
-                    bucket.append(i)
-                    continue
+            if v not in mixed and find(bucket[0]) == root:
+                bucket.append(i)  # all of i's set, and stays so: nothing to look at now or when adding i
+                continue
             buckets.append((v, bucket))
             if visits > MAX_VISITS or len(seen) >= MAX_CANDIDATES:
                 continue
@@ -440,7 +431,8 @@ def name_conflicts(corpus: Corpus) -> pd.DataFrame:
     lexicon = corpus.config.lexicons.get("names", {})
     vocab = vocabulary(corpus.config)
     stop = vocab.stopwords | frozenset(vocab.months) | frozenset(vocab.weekdays)
-    language, common = _read_sources(corpus, lexicon)
+    language = languages_of(corpus.sources)  # auditor.language: detected once, after ingest
+    common = _common_words(corpus)
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for m in _mentions(corpus, lexicon, int(cfg.get("min_length", 4))):
         groups[(m.story, language.get(m.source, ""))].append(m)

@@ -133,8 +133,9 @@ def _figure(text: str, m: re.Match[str], loc: Locale, cur: tuple[int, str] | Non
             kind, unit = "money", loc.currencies.get(key.lower()) or _CUR_SYMBOL.get(key, unit)
     words = [nxt.group(1)] if nxt and not post else []
     named = _unit_re(loc).match(text, m.end()) if kind == "count" and words and loc.units else None
-    if named:  # "44 días", "3 Tage", "12 kilómetros cuadrados": a quantity in a unit of units.yaml
-        kind, unit, words = "quantity", loc.units[" ".join(named.group(1).lower().split())], []
+    named_unit = loc.units.get(" ".join(named.group(1).lower().split())) if named else None
+    if named_unit:  # "44 días", "3 Tage", "12 kilómetros cuadrados": a quantity in a unit of units.yaml
+        kind, unit, words = "quantity", named_unit, []
     elif kind == "count" and words:
         unit = words[0].lower()
     digits = mantissa.replace(".", "").lstrip("0")
