@@ -211,7 +211,7 @@ def event_kinds(text: str | list[str], language: str = "en") -> frozenset[str]:
     for (kind, phrase), needed in zip(phrases, _phrase_words(language), strict=True):
         if kind in found or not needed <= words:
             continue
-        joined = joined or f" {' '.join(stem(w) for w in tokens)} "
+        joined = joined or f" {' '.join(map(stems.__getitem__, tokens))} "
         if f" {' '.join(phrase)} " in joined:
             found.add(kind)
     prospects = _prospects(language)
@@ -246,15 +246,18 @@ def _name(word: str) -> tuple[str, str] | None:
     return f, skeleton(f)
 
 
-def _entities(tokens: list[str]) -> Iterable[str]:
-    """Capitalized words that are names: not function words, not written in lower case elsewhere."""
-    lower = {fold(w) for w in set(tokens) if w[0].islower()}
-    for w in tokens:
+def _entities(tokens: list[str]) -> list[str]:
+    """Capitalized words that are names: not function words, not written in lower case elsewhere. Each
+    distinct word is judged once; every use of a name counts."""
+    distinct = set(tokens)
+    lower = {fold(w) for w in distinct if w[0].islower()}
+    features: dict[str, tuple[str, str]] = {}
+    for w in distinct:
         if w[0].isupper():
             name = _name(w)
             if name and (w.isupper() or name[0] not in lower):
-                yield "e:" + name[0]
-                yield "k:" + name[1]
+                features[w] = ("e:" + name[0], "k:" + name[1])
+    return [f for w in tokens if w in features for f in features[w]]
 
 
 @lru_cache(maxsize=200_000)
@@ -574,7 +577,8 @@ def group_texts(texts: list[str], titles: list[str | None] | None = None,
     docs = _nouns_as_words(docs, languages)
     x, names = _matrix(docs, settings)
     max_df = max(settings.max_df, int(len(texts) * settings.max_df_share))
-    free = _matrix([[f for f in d if f[0] != "w"] for d in docs], settings)[0]  # without plain words
+    # the language-free matrix: the same weights without the plain words, each row normalized again
+    free = normalize(x[:, np.flatnonzero([not str(n).startswith("w:") for n in names])]).tocsr()
     kx = CountVectorizer(analyzer=lambda d: d, lowercase=False, binary=True, dtype=np.float32).fit_transform(keys) \
         if any(keys) else None
     rows, cols, sims, by_free = candidate_similarities(x, max_df, settings.threshold / 2, free,
