@@ -19,6 +19,7 @@ from .checks.allegation import language
 from .checks.conflicts import corroboration
 from .checks.duplicates import normalize
 from .corpus import Corpus, UnionFind
+from .text import memo_by_text
 
 MAX_SYNDICATED_LISTED = 20
 """Sources of a source's group listed by name in scores.json; the rest are counted (syndicated_count)."""
@@ -211,11 +212,13 @@ def _attribution(corpus: Corpus) -> dict[str, dict]:
     s = corpus.sentences
     keep = s[~s["is_boilerplate"] & ~s["is_heading"]]
     counts: dict[str, dict] = {src: {"sentences": 0, "attributed_sentences": 0} for src in corpus.texts}
+    attributed = memo_by_text(lambda text: None if len(text.split()) < 6 else bool(lang.cues.search(text)))
     for source, text in zip(keep["source"], keep["text"], strict=True):
-        if len(text.split()) < 6:
+        found = attributed(text)  # a sentence given again (wire copy) is read once
+        if found is None:
             continue
         counts[source]["sentences"] += 1
-        counts[source]["attributed_sentences"] += bool(lang.cues.search(text))
+        counts[source]["attributed_sentences"] += found
     return counts
 
 

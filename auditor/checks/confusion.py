@@ -23,7 +23,7 @@ import pandas as pd
 from ..corpus import Corpus, candidates, related
 from ..frames import columns_by
 from ..language import english_sources
-from ..text import default_vocabulary, stem
+from ..text import MEMO_LIMIT, default_vocabulary, memo_by_text, stem
 
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,6}|[A-Z][a-z][A-Z]{1,3}|[A-Z]{2,5}s)\b")
 WORD = re.compile(r"[^\W_][\w’'-]*")
@@ -100,11 +100,20 @@ Row = tuple[str, str, int, int, str]  # (source, story, start, end, text) of one
 def _occurrences(sentences: list[Row]) -> list[Occurrence]:
     out = []
     for source, story, start, end, text in sentences:
-        for m in ACRONYM.finditer(text):
-            if GLUED.match(text, m.end()) or (m.start() and text[m.start() - 1].isdigit()):
-                continue  # "US$4.7 million", "3MW": part of a figure, not a term
-            out.append(Occurrence(source, story, m.group(), start + m.start(), start + m.end(), text, start, end))
+        for term, at, to in _acronyms(text):
+            out.append(Occurrence(source, story, term, start + at, start + to, text, start, end))
     return out
+
+
+@lru_cache(maxsize=MEMO_LIMIT)
+def _acronyms(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(term, start, end) of the acronym-shaped terms of a sentence (cached: wire copy repeats sentences)."""
+    found = []
+    for m in ACRONYM.finditer(text):
+        if GLUED.match(text, m.end()) or (m.start() and text[m.start() - 1].isdigit()):
+            continue  # "US$4.7 million", "3MW": part of a figure, not a term
+        found.append((m.group(), m.start(), m.end()))
+    return tuple(found)
 
 
 def _window(o: Occurrence) -> tuple[str, int, int]:
@@ -265,8 +274,9 @@ def _lexicon_words(sentences: list[Row], pattern: re.Pattern | None) -> list[Occ
     """Occurrences of lexicon terms that are ordinary words (not acronym-shaped)."""
     if pattern is None:
         return []
+    found_in = memo_by_text(lambda text: tuple((m.group(), m.start(), m.end()) for m in pattern.finditer(text)))
     out = []
     for source, story, start, end, text in sentences:
-        for m in pattern.finditer(text):
-            out.append(Occurrence(source, story, m.group(), start + m.start(), start + m.end(), text, start, end))
+        for term, at, to in found_in(text):  # a sentence given again (wire copy) is read once
+            out.append(Occurrence(source, story, term, start + at, start + to, text, start, end))
     return out

@@ -21,6 +21,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ..corpus import Corpus, UnionFind, candidates, disagreements, publication_days, related, sides
+from ..text import memo_by_text
 from .confusion import definitions
 
 NAME_PART = r"[A-Z][\w.’'&-]{0,60}"  # bounded: a flood of capitals costs linear time, not its square
@@ -77,17 +78,27 @@ def _enumerations(corpus: Corpus, aliases: dict[str, str]) -> list[Enumeration]:
     out = []
     local_aliases: dict[str, dict[str, str]] = {}
     before, after = _example_pattern(corpus.config.lexicons.get("entities", {}))
+    def lists(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+        found = []
+        for m in LIST.finditer(text):
+            raw = [m.group(1), *re.split(r"\s*,\s*", m.group(2).strip(" ,")), m.group(3)]
+            found.append((m.start(), m.end(), tuple(r for r in raw if r.strip())))
+        return tuple(found)
+
+    lists_of = memo_by_text(lists)  # a sentence given again (wire copy) is read once
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
+        found = lists_of(text)
+        if not found:
+            continue
         if source not in local_aliases:
             local_aliases[source] = _source_aliases(corpus.texts[source], aliases)
         local = local_aliases[source]
-        for m in LIST.finditer(text):
-            raw = [m.group(1), *re.split(r"\s*,\s*", m.group(2).strip(" ,")), m.group(3)]
-            members = frozenset(_member(r, local) for r in raw if r.strip())
+        for at, end, raw in found:
+            members = frozenset(_member(r, local) for r in raw)
             if len(members) >= 3:
-                context = frozenset(WORD.findall(text[: m.start()].lower() + " " + text[m.end():].lower()))
-                example = bool(before.search(text, max(0, m.start() - 40), m.start()) or after.search(text[m.end():]))
-                out.append(Enumeration(source, story, start + m.start(), start + m.end(), members, context, example))
+                context = frozenset(WORD.findall(text[:at].lower() + " " + text[end:].lower()))
+                example = bool(before.search(text, max(0, at - 40), at) or after.search(text[end:]))
+                out.append(Enumeration(source, story, start + at, start + end, members, context, example))
     return out
 
 
@@ -186,13 +197,20 @@ def _titled(corpus: Corpus) -> list[Titled]:
     title, before, modifiers = _title_pattern(corpus.config.lexicons.get("entities", {}))
     s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     out = []
-    for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
+
+    def read(text: str) -> tuple[tuple[int, int, str, str, str], ...]:
+        found = []
         for m in title.finditer(text):
             mod = before.search(text, max(0, m.start() - 40), m.start())
             kind = modifiers.get(mod.group("mod").lower(), "current") if mod else "current"
             begin = mod.start() if mod else m.start()
-            out.append(Titled(source, story, start + begin, start + m.end(), m.group("person"),
-                              m.group("title").lower(), kind))
+            found.append((begin, m.end(), m.group("person"), m.group("title").lower(), kind))
+        return tuple(found)
+
+    titles_of = memo_by_text(read)  # a sentence given again (wire copy) is read once
+    for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
+        for begin, end, person, role, kind in titles_of(text):
+            out.append(Titled(source, story, start + begin, start + end, person, role, kind))
     return out
 
 

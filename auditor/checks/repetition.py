@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..text import memo_by_text
 
 DOUBLED = re.compile(r"\b([^\W\d_]+)([ \t]+)(\1)\b", re.IGNORECASE)
 
@@ -18,12 +19,17 @@ DOUBLED = re.compile(r"\b([^\W\d_]+)([ \t]+)(\1)\b", re.IGNORECASE)
 def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate doubled words in every sentence."""
     s = corpus.sentences
+    doubles_of = memo_by_text(_doubles)  # a sentence given again (wire copy) is read once
     rows = []
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
-        for m in DOUBLED.finditer(text):
+        for at, end, word, again in doubles_of(text):
             rows.append({
-                "source": source, "story": story, "start": start + m.start(), "end": start + m.end(),
-                "subkind": "word", "related": [], "note": m.group(1),
-                "pair": f"{m.group(1)} {m.group(3)}".lower(),
+                "source": source, "story": story, "start": start + at, "end": start + end,
+                "subkind": "word", "related": [], "note": word, "pair": f"{word} {again}".lower(),
             })
     return candidates(rows, ["pair"])
+
+
+def _doubles(text: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, word, its repeat) of each doubled word of a sentence."""
+    return tuple((m.start(), m.end(), m.group(1), m.group(3)) for m in DOUBLED.finditer(text))
