@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .config import Config
-from .text import default_vocabulary, vocabulary
+from .text import default_vocabulary, memo_by_text, vocabulary
 
 BULLET = re.compile(r"[ \t]*(?:[-*•‣▪◦–—]|\d{1,2}[.)])[ \t]+")
 # A sentence may end at . ! ? (plus closing quotes/brackets) followed by space and an opener.
@@ -148,8 +148,9 @@ def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[
     paras: list[tuple] = []
     sents: list[tuple] = []
     audited = sources[sources["status"] == "audited"]
+    layout = memo_by_text(lambda body: (tuple(segmenter.sentences(body, 0, len(body))), _is_heading(body)))
     for source, story, text in zip(audited["source"], audited["story"], audited["text"], strict=True):
-        _segment_one(segmenter, source, story, text, paras, sents)
+        _segment_one(segmenter, layout, source, story, text, paras, sents)
     sents = [(i, *row) for i, row in enumerate(sents)]  # row_id: the sentence's number in the run
     frames = (plain_strings(_frame(paras, PARA_COLUMNS)), plain_strings(_frame(sents, SENT_COLUMNS)))
     for frame in frames:  # every stage may rely on the chrome columns: nothing is chrome until marked
@@ -174,17 +175,24 @@ def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _segment_one(segmenter: Segmenter, source: str, story: str, text: str,
+Layout = Callable[[str], tuple[tuple[tuple[int, int], ...], bool]]
+"""A paragraph body -> (its sentences' (start, end) relative to it, whether it is a heading)."""
+
+
+def _segment_one(segmenter: Segmenter, layout: Layout, source: str, story: str, text: str,
                  paras: list[tuple], sents: list[tuple]) -> None:
-    """Append the paragraph rows and sentence rows (without row_id) of one source, in column order."""
+    """Append the paragraph rows and sentence rows (without row_id) of one source, in column order.
+    A paragraph's sentences depend on its body only (`layout`, read once per distinct body)."""
     index = LineIndex(text)
     for para, (start, end) in enumerate(segmenter.paragraphs(text)):
         bullet = BULLET.match(text, start)
         body_start = bullet.end() if bullet and bullet.end() < end else start
         body = text[body_start:end]
-        is_bullet, is_heading = bool(bullet), _is_heading(body)
+        spans, is_heading = layout(body)
+        is_bullet = bool(bullet)
         paras.append((source, story, para, body_start, end, index.line(body_start),
                       index.end_line(body_start, end), body, is_bullet, is_heading))
-        for sent, (s, e) in enumerate(segmenter.sentences(text, body_start, end)):
+        for sent, (s, e) in enumerate(spans):
+            s, e = body_start + s, body_start + e
             sents.append((source, story, para, sent, s, e, index.line(s), index.end_line(s, e), text[s:e],
                           is_bullet, is_heading))

@@ -146,6 +146,24 @@ def test_only_texts_sharing_most_long_words_are_compared():
     assert compared[4] == [0, 2]
 
 
+def test_blocking_is_the_same_before_and_after_the_index_is_built():
+    """Past INDEX_FROM texts the long-word counts come from an inverted index: the texts returned are
+    those the pairwise count gives (sharing half the long words of the one with fewer, in the window)."""
+    import random
+
+    rng = random.Random(7)
+    vocab = [f"{w}{k}" for w in ("harbour", "council", "budget", "ferries", "tunnels", "station") for k in range(6)]
+    norms = [" ".join(rng.sample(vocab, rng.randint(0, 6)) + ["and", "the"]) for _ in range(3 * LongWords.INDEX_FROM)]
+    index, window = LongWords(window=100), 100
+    for i, norm in enumerate(norms):
+        words = set(norm.split()) - {"and", "the"}
+        expected = None if not words else [
+            j for j in range(max(0, i - window), i)
+            if (n := len(words & (set(norms[j].split()) - {"and", "the"})))
+            and (n >= len(words) / 2 or n >= len(set(norms[j].split()) - {"and", "the"}) / 2)]
+        assert index.add(i, norm) == expected, i
+
+
 def test_a_quote_given_twice_with_different_attributions():
     texts = ['"We will not wait any longer for the rules," said Ms Rennick.',
              '"We will not wait any longer for the rules," she told reporters.']

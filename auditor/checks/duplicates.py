@@ -158,28 +158,59 @@ SHORTER_SHARE = 0.5
 """A sentence is compared with one at most twice its length (a standfirst repeated inside a longer one)."""
 
 
+@lru_cache(maxsize=1 << 16)
+def long_words(norm: str) -> frozenset[str]:
+    """The words of BLOCK_WORD_CHARS characters or more of a normalized text (cached: texts recur)."""
+    return frozenset(w for w in norm.split() if len(w) >= BLOCK_WORD_CHARS)
+
+
 class LongWords:
-    """Blocking for near copies: the earlier texts that share enough long words with a new one."""
+    """Blocking for near copies: the earlier texts that share enough long words with a new one.
+
+    Up to INDEX_FROM texts, each new one is intersected with the earlier ones (set intersections in C,
+    the common case: an article's paragraphs); beyond, an inverted index (long word -> texts) counts
+    what each earlier text shares, so a source of thousands of paragraphs stays linear."""
+
+    INDEX_FROM = 64
 
     def __init__(self, window: int) -> None:
         self.window = window
-        self.by_word: dict[str, list[int]] = {}  # long word -> earlier texts holding it
+        self.texts: list[tuple[int, frozenset[str]]] = []  # (text, its long words), in order
+        self.by_word: dict[str, list[int]] | None = None  # long word -> earlier texts holding it, once indexed
         self.n_long: dict[int, int] = {}  # text -> how many long words it has
 
     def add(self, i: int, norm: str) -> list[int] | None:
         """Index text i; return the earlier texts (in the window) it is to be compared with, in order,
         or None when it has no long word (then it is compared with every earlier one)."""
-        words = {w for w in norm.split() if len(w) >= BLOCK_WORD_CHARS}
-        holders = [self.by_word.setdefault(w, []) for w in words]
-        shared = Counter(chain.from_iterable(holders))  # earlier text -> long words it shares with this one
-        for texts in holders:
-            texts.append(i)
-        self.n_long[i] = len(words)
+        words = long_words(norm)
+        shared = self._shared(words)
+        self._index(i, words)
         if not words:
             return None
         floor, need = i - self.window, BLOCK_SHARED_SHARE * len(words)
-        return sorted(j for j, n in shared.items()
-                      if j >= floor and (n >= need or n >= BLOCK_SHARED_SHARE * self.n_long[j]))
+        return sorted(j for j, n in shared if j >= floor and (n >= need or n >= BLOCK_SHARED_SHARE * self.n_long[j]))
+
+    def _shared(self, words: frozenset[str]) -> list[tuple[int, int]]:
+        """(earlier text, how many of these long words it holds), for those holding at least one."""
+        if not words:
+            return []
+        if self.by_word is None:
+            return [(j, n) for j, held in self.texts if (n := len(words & held))]
+        return list(Counter(chain.from_iterable(self.by_word.get(w, ()) for w in words)).items())
+
+    def _index(self, i: int, words: frozenset[str]) -> None:
+        self.n_long[i] = len(words)
+        if self.by_word is None:
+            self.texts.append((i, words))
+            if len(self.texts) <= self.INDEX_FROM:
+                return
+            self.by_word = {}
+            for j, held in self.texts:
+                for w in held:
+                    self.by_word.setdefault(w, []).append(j)
+            return
+        for w in words:
+            self.by_word.setdefault(w, []).append(i)
 
 
 def _sentence_candidates(source: str, sents: dict[str, list], repeated_paras: set[int], cfg: dict) -> list[dict]:

@@ -36,7 +36,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from ..corpus import Corpus, Disagreement, UnionFind, bounded_disagreements, candidates, related
 from ..language import languages_of
-from ..text import vocabulary
+from ..text import memo_by_text, vocabulary
 from .conflicts import MAX_RELATED
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
@@ -191,10 +191,12 @@ def _common_words(corpus: Corpus) -> dict[str, set[str]]:
     """Per story, every word its sources write in lower case (a capitalised one is then a common word)."""
     story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
     common: dict[str, set[str]] = defaultdict(set)
+    # no word spans two lines: read line by line, a line given again (wire copy) once
+    lower_words = memo_by_text(lambda line: frozenset(_plain(w) for w in set(WORD.findall(line)) if w[0].islower()))
     for source, text in corpus.texts.items():
         story = story_of.get(source)
         if story is not None:
-            common[story].update(_plain(w) for w in set(WORD.findall(text)) if w[0].islower())
+            common[story].update(*map(lower_words, text.splitlines()))
     return common
 
 
