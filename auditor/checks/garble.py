@@ -285,7 +285,8 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     # a sentence given again (wire copy, a story's sources) is read once
     spans_of = memo_by_text(lambda text: tuple(chrome.inline_spans(text)))
     fixed_of = memo_by_text(lambda text, english: _fixed_signals(text, vocab, segmenter, english))
-    nonwords_of = memo_by_text(nonwords)
+    ends = {src: len(text.rstrip()) for src, text in corpus.texts.items()}  # where each text stops
+    nonwords_of = memo_by_text(lambda text, at_end: nonwords(_blank(_untruncated(text, at_end), spans_of(text))))
     rows = []
     words: dict[tuple[str, int], list[tuple[int, int, list[str], float]]] = defaultdict(list)
     for source, story, para, start, text, tokens in zip(s["source"], s["story"], s["para"], s["start"], s["text"],
@@ -298,7 +299,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
             rows.append(_row(source, story, start + signals[0].start, start + max(sig.end for sig in signals),
                              kinds[0], ", ".join(dict.fromkeys(kinds)), shares.get(source, 0.0),
                              n_signals=len(signals), signals=",".join(kinds)))
-        unknown, rate = nonwords_of(_blank(_untruncated(text, start, corpus.texts.get(source, "")), spans))
+        unknown, rate = nonwords_of(text, start + len(text) >= ends.get(source, 0))
         if unknown:
             words[(source, para)].append((start, start + len(text), unknown, rate))
     story_of = dict(zip(s["source"], s["story"], strict=True))
@@ -324,11 +325,15 @@ def _nonword_row(source: str, story: str, found: list[tuple[int, int, list[str],
                 longest_unknown=max(len(w) for w in unknown))
 
 
-def _untruncated(text: str, start: int, whole: str) -> str:
-    """The sentence without its last word when the source text stops in mid-word (a cut capture)."""
-    if start + len(text) < len(whole.rstrip()) or re.search(r"[.!?\"”’')\]:]\s*$", text):
+CLOSED = re.compile(r"[.!?\"”’')\]:]\s*$")
+LAST_WORD = re.compile(r"\w+\s*$")
+
+
+def _untruncated(text: str, at_end: bool) -> str:
+    """The sentence without its last word when it ends the source text in mid-word (a cut capture)."""
+    if not at_end or CLOSED.search(text):
         return text
-    cut = re.search(r"\w+\s*$", text)
+    cut = LAST_WORD.search(text)
     return text[:cut.start()] + " " * (len(text) - cut.start()) if cut else text
 
 
@@ -354,8 +359,16 @@ def _function_words() -> frozenset[str]:
 
 def english_share(text: str) -> float:
     """Share of a text's words that are English function words (about 0.3-0.5 in English, < 0.1 otherwise)."""
-    tokens = [t.lower() for t in TOKEN.findall(text) if not t[:1].isdigit()]
-    return sum(map(_function_words().__contains__, tokens)) / len(tokens) if tokens else 0.0
+    counts = [_function_word_counts(line) for line in text.splitlines()]  # no token spans two lines
+    tokens = sum(n for _, n in counts)
+    return sum(hits for hits, _ in counts) / tokens if tokens else 0.0
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _function_word_counts(line: str) -> tuple[int, int]:
+    """(function words, words) of one line, figures not counted (cached: wire copy repeats lines)."""
+    tokens = [t.lower() for t in TOKEN.findall(line) if not t[:1].isdigit()]
+    return sum(map(_function_words().__contains__, tokens)), len(tokens)
 
 
 def _normal(token: str) -> str:
