@@ -47,7 +47,7 @@ from ..segment import DEFAULT_ABBREVIATIONS, Segmenter
 from ..text import default_vocabulary, memo_by_text
 from .boilerplate import Rules
 
-STRAY_STOP = re.compile(r"(?<=[^\W\d_])\.[ \t]+(?=[a-z])")
+STRAY_STOP = re.compile(r"\.(?<=[^\W\d_]\.)[ \t]+(?=[a-z])")  # the stop first: the engine skips to stops
 SHAPES = {
     "lower_then_word": re.compile(r"[a-z]{2,}[A-Z][a-z]{2,}\w*"),
     "digits_then_word": re.compile(r"\d{2,}(?=[A-Za-z]{5})[A-Z][A-Za-z]*[a-z]{2,}\w*"),  # not "100Mbps"

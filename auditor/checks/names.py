@@ -107,7 +107,8 @@ def _capitalised(word: str) -> bool:
 
 # A capitalised-word candidate of an ASCII text: a NAME_WORD token that starts with a capital (not inside
 # a token: no letter, nor a letter and an apostrophe, before it), found without visiting the other words.
-CAPITAL_ASCII = re.compile(r"(?<![A-Za-z])(?<![A-Za-z]')[A-Z](?:[A-Za-z]|'(?=[A-Za-z]))*")
+# (The capital comes first and the look-behinds after it: the engine then skips to capitals.)
+CAPITAL_ASCII = re.compile(r"[A-Z](?<![A-Za-z][A-Z])(?<![A-Za-z]'[A-Z])(?:[A-Za-z]|'(?=[A-Za-z]))*")
 
 
 def _runs(text: str) -> list[list[re.Match]]:
