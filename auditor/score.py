@@ -87,7 +87,8 @@ def _share_component(spec: dict, own: list[Finding], metrics: dict[str, Any], cf
 
 def _presence_component(spec: dict, metrics: dict[str, Any], english: bool = True) -> dict:
     top = float(spec["max_points"])
-    unread = [] if english else [m for m in spec["metrics"] if m in set(spec.get("language_metrics") or [])]
+    language_metrics = set(spec.get("language_metrics") or [])
+    unread = [] if english else [m for m in spec["metrics"] if m in language_metrics]
     items = [m for m in spec["metrics"] if m not in unread]
     if not items:
         return _not_assessed(top, "its metrics are read by English patterns")

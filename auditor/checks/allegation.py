@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..corpus import Corpus, candidates
 from ..language import english_sources
-from ..text import might_match, required_needles
+from ..text import memo_by_text, might_match, required_needles
 
 
 @dataclass(frozen=True)
@@ -89,15 +89,15 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
     allegation_stories = {story_of[src] for src in allegation_sources}
     rows = []
+    wrongdoing_in = memo_by_text(lang.wrongdoing_in)  # a sentence given again (wire copy) is read once
     previous = ("", -1, "")  # (source, paragraph, text) of the sentence before
     for source, story, para, start, text in zip(s["source"], s["story"], s["para"], s["start"], s["text"],
                                                 strict=True):
-        before = _before(previous, source, para, lang)
-        previous = (source, para, text)
-        match = lang.wrongdoing_in(text)
+        before_this, previous = previous, (source, para, text)
+        match = wrongdoing_in(text)
         if not match:
             continue
-        window = f"{before} {text}"
+        window = f"{_before(before_this, source, para, lang)} {text}"
         rows.append({
             "source": source, "story": story, "start": start, "end": start + len(text), "subkind": "assertion",
             "related": [], "note": match.group(),
