@@ -19,8 +19,10 @@ sentence (`inline_spans`); the paragraph keeps its claims.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -138,14 +140,31 @@ def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> No
 FEATURES = ["rule", "n_paragraphs", "chars", "para_chars", "position", "is_tail"]
 
 
+class _Para(NamedTuple):
+    """A paragraph some rule matched, as the detector reads it."""
+
+    source: str
+    story: str
+    para: int
+    start: int
+    end: int
+    text: str
+    is_boilerplate: bool
+    boilerplate_rule: str
+
+
 def detect(corpus: Corpus) -> pd.DataFrame:
     """One candidate per contiguous run of matched paragraphs marked alike, with the features the suite reads."""
     p = corpus.paragraphs
     n_paras = p.groupby("source", sort=False)["para"].max().add(1).to_dict()
     rows: list[dict] = []
-    for source, group in p[p["boilerplate_rule"].notna()].groupby("source", sort=True):
-        run: list = []
-        for row in group.itertuples():
+    matched = p[p["boilerplate_rule"].notna()]
+    by_source: dict[str, list[_Para]] = defaultdict(list)  # plain records: itertuples builds a class per call
+    for values in zip(*(matched[c] for c in _Para._fields), strict=True):
+        by_source[values[0]].append(_Para(*values))
+    for source in sorted(by_source):
+        run: list[_Para] = []
+        for row in by_source[source]:
             if run and (row.para != run[-1].para + 1 or row.is_boilerplate != run[-1].is_boilerplate):
                 rows.append(_block(source, run, n_paras[source]))
                 run = []

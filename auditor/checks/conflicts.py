@@ -20,7 +20,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -291,10 +291,9 @@ def _blocks(frame: pd.DataFrame, key: list[str]) -> list[list[Claim]]:
 def _claims_of(block: pd.DataFrame) -> list[Claim]:
     """Claims of a block of the claims frame (plain records built from column lists: to_dict and
     itertuples are slow on wide frames)."""
-    published = block.attrs.get("published", {})
-    story_year = block.attrs.get("story_year", {})
-    tallies = block.attrs.get("tallies", frozenset())
-    readings = block.attrs.get("readings", frozenset())
+    context = block.attrs.get("figures", FigureContext())
+    published, story_year, tallies, readings = (context.published, context.story_year, context.tallies,
+                                                context.readings)
     n = len(block)
 
     def column(name: str) -> list:
@@ -358,11 +357,25 @@ def _figures(corpus: Corpus) -> pd.DataFrame:
     figs = figs[~unknown].copy()
     figs["role"] = _sole_roles(figs)
     figs = figs[figs["role"] != AMBIGUOUS]
-    figs.attrs["published"] = publication_days(corpus)
-    figs.attrs["story_year"] = _story_years(corpus, figs.attrs["published"])
-    figs.attrs["tallies"] = frozenset(roles.get("tallies") or [])
-    figs.attrs["readings"] = frozenset(roles.get("readings") or [])
+    published = publication_days(corpus)
+    figs.attrs["figures"] = FigureContext(published, _story_years(corpus, published),
+                                          frozenset(roles.get("tallies") or []), frozenset(roles.get("readings") or []))
     return figs
+
+
+@dataclass(frozen=True)
+class FigureContext:
+    """What a figures frame's claims are read with (kept in its attrs): publication days, story years, the
+    tally and reading roles. Not copied: pandas deep-copies a frame's attrs into every frame derived
+    from it, and the days of a big run are thousands of entries."""
+
+    published: dict = field(default_factory=dict)
+    story_year: dict = field(default_factory=dict)
+    tallies: frozenset[str] = frozenset()
+    readings: frozenset[str] = frozenset()
+
+    def __deepcopy__(self, memo: dict) -> FigureContext:
+        return self
 
 
 def _in_base_units(figs: pd.DataFrame, pint_names: dict[str, str]) -> pd.DataFrame:
