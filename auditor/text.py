@@ -392,6 +392,30 @@ def might_match(needles: tuple[str, ...] | None, folded: str) -> bool:
     return needles is None or any(map(folded.__contains__, needles))
 
 
+@dataclass(frozen=True)
+class Prefiltered:
+    """A compiled pattern with its `required_needles`: a text holding none of them is ruled out by a
+    substring test before the regex engine runs (lexicon patterns that ignore case and start with a
+    word boundary are otherwise tried at every position of every text). Pass the case-folded text
+    when several patterns read the same one."""
+
+    pattern: re.Pattern
+    needles: tuple[str, ...] | None
+
+    @classmethod
+    def of(cls, pattern: re.Pattern) -> Prefiltered:
+        return cls(pattern, required_needles(pattern.pattern, pattern.flags))
+
+    def may_match(self, text: str, folded: str | None = None) -> bool:
+        return might_match(self.needles, text.casefold() if folded is None else folded)
+
+    def search(self, text: str, folded: str | None = None) -> re.Match | None:
+        return self.pattern.search(text) if self.may_match(text, folded) else None
+
+    def finditer(self, text: str, folded: str | None = None) -> Iterable[re.Match]:
+        return self.pattern.finditer(text) if self.may_match(text, folded) else ()
+
+
 Result = TypeVar("Result")
 MEMO_LIMIT = 100_000
 """Distinct texts a `memo_by_text` keeps (least recently used dropped first: memory stays bounded on a flood)."""

@@ -267,6 +267,22 @@ def test_pattern_prefilter_needles_are_required_by_every_match():
     assert required_needles(r"(a|)b?", re.IGNORECASE) is None  # nothing is required
 
 
+def test_a_prefiltered_pattern_finds_what_the_pattern_finds():
+    """Prefiltered: the same matches as the bare pattern, and a text without a needle is not searched."""
+    import re
+
+    from auditor.text import Prefiltered
+
+    pattern = re.compile(r"\b(picture|photo)\s*:\s*[^.:]{1,60}$", re.IGNORECASE)
+    rule = Prefiltered.of(pattern)
+    assert rule.needles and not rule.may_match("the council met")  # ruled out without the regex engine
+    for sample in ("PHOTO: Jane Doe", "The picture was clear.", "Picture: a b c", "the council met"):
+        assert [m.span() for m in rule.finditer(sample)] == [m.span() for m in pattern.finditer(sample)]
+        assert bool(rule.search(sample)) == bool(pattern.search(sample))
+    assert not rule.may_match("PHOTO: Jane Doe", folded="no needle here")  # the folded text given is the one read
+    assert Prefiltered.of(re.compile(r"^\s*advert\s*$")).may_match("anything")  # no needles: always searched
+
+
 def test_memo_by_text_computes_each_distinct_text_once_and_stays_bounded():
     calls: list[tuple] = []
 

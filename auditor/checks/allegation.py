@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..corpus import Corpus, candidates
 from ..language import english_sources
-from ..text import memo_by_text, might_match, required_needles
+from ..text import Prefiltered, memo_by_text
 
 
 @dataclass(frozen=True)
@@ -28,15 +28,12 @@ class Language:
     wrongdoing: re.Pattern
 
     def __post_init__(self) -> None:
-        # strings one of which any match holds: most sentences are ruled out by a substring test
-        object.__setattr__(self, "_wrongdoing_needles",
-                           required_needles(self.wrongdoing.pattern, self.wrongdoing.flags))
+        # most sentences hold none of the strings every wrongdoing phrase holds: a substring test rules them out
+        object.__setattr__(self, "_wrongdoing", Prefiltered.of(self.wrongdoing))
 
     def wrongdoing_in(self, text: str) -> re.Match | None:
         """The first wrongdoing phrase of a sentence, if any."""
-        if not might_match(self._wrongdoing_needles, text.casefold()):
-            return None
-        return self.wrongdoing.search(text)
+        return self._wrongdoing.search(text)
 
     @classmethod
     def from_lexicon(cls, lex: dict) -> Language:

@@ -30,7 +30,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from ..corpus import Corpus, Disagreement, UnionFind, bounded_disagreements, candidates, related
-from ..text import might_match, required_needles, stem, vocabulary
+from ..text import Prefiltered, stem, vocabulary
 from .conflicts import MAX_RELATED
 from .names import WORD, fold
 
@@ -275,11 +275,11 @@ def extract(corpus: Corpus) -> list[Claim]:
             return ()
         return tuple(c for cls in classes for c in _value_claims(cls, text, here, lex, stop, limit))
 
-    needles = required_needles(superlative.pattern, superlative.flags) if superlative is not None else None
+    prefiltered = Prefiltered.of(superlative) if superlative is not None else None
 
     @lru_cache(maxsize=65536)
     def periods(text: str, year: int | None) -> tuple[Claim, ...]:
-        if superlative is None or not might_match(needles, text.casefold()):  # most sentences: no superlative
+        if prefiltered is None or not prefiltered.may_match(text):  # most sentences: no superlative
             return ()
         return tuple(_period_claims(superlative, text, here, lex, year, stop))
 

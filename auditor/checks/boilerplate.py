@@ -27,7 +27,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from ..corpus import Corpus, candidates
-from ..text import anchored_at_start, memo_by_text, might_match, required_needles
+from ..text import Prefiltered, anchored_at_start, memo_by_text
 
 
 def _joined_at_start(patterns: list[re.Pattern]) -> re.Pattern | None:
@@ -54,14 +54,13 @@ class Rules:
 
     def __post_init__(self) -> None:
         # per pattern, strings one of which any match holds (a substring test rules most texts out)
-        object.__setattr__(self, "_line_needles", [required_needles(p.pattern, p.flags) for _, p in self.lines])
-        object.__setattr__(self, "_inline_needles", [required_needles(p.pattern, p.flags) for _, p in self.inline])
+        object.__setattr__(self, "_line_rules", [(name, Prefiltered.of(p)) for name, p in self.lines])
+        object.__setattr__(self, "_inline_rules", [(name, Prefiltered.of(p)) for name, p in self.inline])
         # the line rules anchored at the start, joined into one pattern that rules most paragraphs out at once
         starts = [anchored_at_start(p) for _, p in self.lines]
         joined = _joined_at_start([p for (_, p), anchored in zip(self.lines, starts, strict=True) if anchored])
         object.__setattr__(self, "_any_anchored", joined)
-        object.__setattr__(self, "_free", [(name, p, needles) for (name, p), needles, anchored
-                                           in zip(self.lines, self._line_needles, starts, strict=True)
+        object.__setattr__(self, "_free", [rule for rule, anchored in zip(self._line_rules, starts, strict=True)
                                            if joined is None or not anchored])
 
     @classmethod
@@ -79,20 +78,16 @@ class Rules:
         if len(text) > self.line_max_chars:
             return None  # the bound on what is looked at; the suite decides which length is article text
         folded = text.casefold()
-        if self._any_anchored is not None and self._any_anchored.search(text):  # the first rule that matches
-            return next((name for (name, pat), needles in zip(self.lines, self._line_needles, strict=True)
-                         if might_match(needles, folded) and pat.search(text)), None)
-        return next((name for name, pat, needles in self._free if might_match(needles, folded) and pat.search(text)),
-                    None)
+        anchored = self._any_anchored is not None and self._any_anchored.search(text)
+        rules = self._line_rules if anchored else self._free  # then every rule, in order: the first that matches
+        return next((name for name, rule in rules if rule.search(text, folded)), None)
 
     def inline_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, rule) of chrome inside a text, first rule first, overlaps dropped."""
         found: list[tuple[int, int, str]] = []
         folded = text.casefold()
-        for (name, pat), needles in zip(self.inline, self._inline_needles, strict=True):
-            if not might_match(needles, folded):
-                continue
-            for m in pat.finditer(text):
+        for name, rule in self._inline_rules:
+            for m in rule.finditer(text, folded):
                 if m.end() > m.start() and not any(s < m.end() and m.start() < e for s, e, _ in found):
                     found.append((m.start(), m.end(), name))
         return sorted(found)
