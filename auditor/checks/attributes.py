@@ -22,7 +22,7 @@ import datetime as dt
 import re
 import string
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -140,9 +140,8 @@ def _negated(text: str, start: int, negations: set[str]) -> bool:
     return any(w in negations or w.endswith("n't") for w in before[-2:])
 
 
-def _value_claims(cls: _Class, text: str, base: tuple[str, str, int], lex: dict, stop: frozenset[str],
-                  limit: int) -> list[Claim]:
-    source, story, offset = base
+def _value_claims(cls: _Class, text: str, lex: dict, stop: frozenset[str], limit: int) -> list[Claim]:
+    """The claims of one class in a sentence, at offsets within it (no source or story yet: see `extract`)."""
     out: list[Claim] = []
     matches = list(cls.pattern.finditer(text))
     if not matches:  # most sentences hold no value of the class: nothing more to compute
@@ -171,8 +170,7 @@ def _value_claims(cls: _Class, text: str, base: tuple[str, str, int], lex: dict,
                 flipped = [v for pair in cls.opposites if value in pair for v in pair if v != value]
                 value = flipped[0] if len(flipped) == 1 else value
         if anchor:
-            out.append(Claim(source, story, offset + m.start(), offset + end, cls.name, value, anchor,
-                             negated, earlier, context, key=key))
+            out.append(Claim("", "", m.start(), end, cls.name, value, anchor, negated, earlier, context, key=key))
     return out
 
 
@@ -188,15 +186,14 @@ def _superlative_pattern(lex: dict) -> re.Pattern | None:
         rf"(?:{number}\s+)?(?P<unit>{_alternation([str(k) for k in units])})\b)", re.IGNORECASE)
 
 
-def _period_claims(pattern: re.Pattern, text: str, base: tuple[str, str, int], lex: dict, year: int | None,
-                   stop: frozenset[str]) -> list[Claim]:
+def _period_claims(pattern: re.Pattern, text: str, lex: dict, year: int | None, stop: frozenset[str]) -> list[Claim]:
+    """The superlative periods of a sentence ("the worst in a decade"), at offsets within it."""
     matches = list(pattern.finditer(text))
     if not matches:  # most sentences hold no superlative: nothing more to compute
         return []
     spec = lex.get("superlatives") or {}
     units = {str(k).lower(): float(v) for k, v in (spec.get("units") or {}).items()}
     numbers = {str(k).lower(): float(v) for k, v in (spec.get("numbers") or {}).items()}
-    source, story, offset = base
     out = []
     for m in matches:
         if m.group("year"):
@@ -214,7 +211,7 @@ def _period_claims(pattern: re.Pattern, text: str, base: tuple[str, str, int], l
             continue
         noun = [w for w in WORD.findall(m.group("mid")) if fold(w) not in stop]
         words = [*m.group("sup").split(), *noun[:1]]
-        out.append(Claim(source, story, offset + m.start(), offset + m.end(), PERIOD, value,
+        out.append(Claim("", "", m.start(), m.end(), PERIOD, value,
                          " ".join(fold(w) for w in words), False, False, _context(text, stop), years,
                          " ".join(stem(fold(w)) for w in words)))
     return out
@@ -267,13 +264,12 @@ def extract(corpus: Corpus) -> list[Claim]:
     s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     limit = int(cfg.get("max_anchor_words", 3))
     any_value = AnyValue(classes)
-    here = ("", "", 0)
 
     @lru_cache(maxsize=65536)
     def values(text: str) -> tuple[Claim, ...]:  # wire copies and floods repeat sentences: read each once
         if not any_value.search(text):
             return ()
-        return tuple(c for cls in classes for c in _value_claims(cls, text, here, lex, stop, limit))
+        return tuple(c for cls in classes for c in _value_claims(cls, text, lex, stop, limit))
 
     prefiltered = Prefiltered.of(superlative) if superlative is not None else None
 
@@ -281,14 +277,13 @@ def extract(corpus: Corpus) -> list[Claim]:
     def periods(text: str, year: int | None) -> tuple[Claim, ...]:
         if prefiltered is None or not prefiltered.may_match(text):  # most sentences: no superlative
             return ()
-        return tuple(_period_claims(superlative, text, here, lex, year, stop))
+        return tuple(_period_claims(superlative, text, lex, year, stop))
 
     out: list[Claim] = []
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
         offset = int(start)
         found = values(text) + periods(text, years.get(source, story_year.get(story)))
-        out.extend(Claim(source, story, offset + c.start, offset + c.end, c.claim_class, c.value, c.anchor, c.negated,
-                         c.earlier, c.context, c.years, c.key) for c in found)
+        out.extend(replace(c, source=source, story=story, start=offset + c.start, end=offset + c.end) for c in found)
     return out
 
 
