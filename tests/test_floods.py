@@ -152,6 +152,63 @@ def test_name_conflict_on_a_flood_is_linear(monkeypatch):
     assert int(frame["related"].map(len).sum()) < 50 * n  # all others: 159,600
 
 
+def test_list_and_title_conflicts_on_a_flood_are_linear(monkeypatch):
+    """1,000 sources, each giving a list that shares three members with every other and one of its own, and
+    a current or former title: lists compared through their members (a few per list, not all pairs:
+    499,500), each finding naming at most MAX_RELATED others, the group's names canonicalized within
+    a bound (all pairs of 1,003 names: half a million fuzzy comparisons)."""
+    from auditor.checks import entities
+    from auditor.checks.conflicts import MAX_RELATED
+    from auditor.ingest import Source, finish_source, sources_frame
+    from auditor.prepare import prepare
+
+    n = 1000
+    calls: list[int] = []
+    real = entities._same_list
+
+    def counting(a, b, cfg):
+        calls.append(1)
+        return real(a, b, cfg)
+
+    monkeypatch.setattr(entities, "_same_list", counting)
+    monkeypatch.setattr(entities, "MAX_GROUP_NAMES", 50)
+    texts = [f"Parks report\n\nThe council named Harbourview, Millbrook, Eastfield and {_tag(i)} as the districts "
+             f"for new parks.\n\n{'Former' if i % 2 else 'The'} Prime Minister Anna Berg said the plan was ready.\n"
+             for i in range(n)]
+    rows = [finish_source(Source(source=f"a{i:05d}", story="s", path="x", text=t)) for i, t in enumerate(texts)]
+    frames = prepare(sources_frame(rows), load_config(), {"list_conflict", "title_conflict"}).frames
+    assert len(calls) < 5 * n
+    for name in ("list_conflict", "title_conflict"):
+        assert len(frames[name]) and frames[name]["related"].map(len).max() <= MAX_RELATED, name
+    assert frames["list_conflict"]["n_sources"].max() == n  # counted in full, named in part
+    assert set(frames["title_conflict"]["n_sources"]) == {n}
+
+
+def test_list_groups_are_the_pairwise_components():
+    """The member index finds every pair of lists the pairwise test would join (a real story's size)."""
+    import random
+
+    from auditor.checks import entities
+    from auditor.corpus import UnionFind
+
+    rng = random.Random(5)
+    names = [f"place{k}" for k in range(12)]
+    items = [entities.Enumeration(f"s{i % 9}", "x", i, i + 1, frozenset(rng.sample(names, rng.randint(3, 5))),
+                                  frozenset(rng.sample(["parks", "roads", "schools", "budget"], 2)))
+             for i in range(60)]
+    cfg = {"min_shared_members": 2, "min_shared_context": 1}
+    sets = UnionFind(len(items))
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            if items[j].source != a.source and entities._same_list(a, items[j], cfg):
+                sets.union(i, j)
+    expected = {}
+    for i, e in enumerate(items):
+        expected.setdefault(sets.find(i), {}).setdefault(e.source, e)
+    want = sorted(sorted((e.source, e.start) for e in g.values()) for g in expected.values() if len(g) > 1)
+    got = sorted(sorted((e.source, e.start) for e in g) for g in entities._list_groups(items, cfg))
+    assert got == want
+
 
 def _brute_components(spellings: dict, cfg: dict) -> list[list[str]]:
     """Connected spellings by comparing every pair (what names._link replaces)."""

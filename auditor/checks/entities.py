@@ -14,14 +14,15 @@ other_modifier, modifier_differs.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..corpus import Corpus, UnionFind, candidates, disagreements, publication_days, related, sides
+from ..corpus import Corpus, Disagreement, UnionFind, bounded_disagreements, candidates, publication_days, related
 from ..text import memo_by_text
+from .conflicts import MAX_RELATED
 from .confusion import definitions
 
 NAME_PART = r"[A-Z][\w.’'&-]{0,60}"  # bounded: a flood of capitals costs linear time, not its square
@@ -107,13 +108,31 @@ def _same_list(a: Enumeration, b: Enumeration, cfg: dict) -> bool:
             and len(a.context & b.context) >= int(cfg.get("min_shared_context", 1)))
 
 
+MAX_LIST_VISITS = 200
+"""Earlier lists naming a member that a list looks at (the most recent first) to find those it is the same
+list as: a real story's member is named by a few dozen lists at most; a flood's by thousands (linear cost)."""
+MAX_GROUP_NAMES = 400
+"""Distinct members of a group of lists given canonical names (the most named first); the rest keep their
+own (a real group names a few dozen; a flood of lists each naming one of its own, thousands)."""
+
+
 def _list_groups(items: list[Enumeration], cfg: dict) -> list[list[Enumeration]]:
-    """Enumerations of one story that are the same list, one per source (its first), as connected groups."""
+    """Enumerations of one story that are the same list, one per source (its first), as connected groups.
+
+    A list is compared only with earlier lists naming one of its members (an inverted index), the most
+    recent MAX_LIST_VISITS per member, and not already joined to it."""
     sets = UnionFind(len(items))
+    holders: dict[str, list[int]] = defaultdict(list)  # member -> lists naming it, in order
     for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            if items[j].source != a.source and _same_list(a, items[j], cfg):
-                sets.union(i, j)
+        seen: set[int] = set()
+        for member in sorted(a.members):
+            for j in reversed(holders[member][-MAX_LIST_VISITS:]):
+                if j in seen or items[j].source == a.source or sets.find(j) == sets.find(i):
+                    continue
+                seen.add(j)
+                if _same_list(a, items[j], cfg):
+                    sets.union(i, j)
+            holders[member].append(i)
     groups: dict[int, dict[str, Enumeration]] = defaultdict(dict)
     for i, e in enumerate(items):
         groups[sets.find(i)].setdefault(e.source, e)
@@ -125,12 +144,17 @@ def _canonical_members(group: list[Enumeration], same_ratio: float = 85) -> list
     words contain another member's words is that member ("South Korea Ministry of Land" is
     "Ministry of Land") and a spelling variant is the same member ("Greater Casablanca" and "Grand
     Casablanca"), so neither is a different member."""
-    names = sorted({m for e in group for m in e.members}, key=lambda m: (len(m.split()), m))
-    canonical: dict[str, str] = {}
-    for name in names:
+    uses = Counter(m for e in group for m in e.members)
+    most_named = sorted(uses, key=lambda m: (-uses[m], m))[:MAX_GROUP_NAMES]
+    canonical: dict[str, str] = {m: m for m in uses}
+    kept: list[str] = []  # the canonical names so far, shortest first
+    for name in sorted(most_named, key=lambda m: (len(m.split()), m)):
         words = set(name.split())
-        canonical[name] = next((c for c in names if canonical.get(c) == c and (
-            set(c.split()) < words or fuzz.ratio(c, name) >= same_ratio)), name)
+        found = next((c for c in kept if set(c.split()) < words or fuzz.ratio(c, name) >= same_ratio), None)
+        if found is None:
+            kept.append(name)
+        else:
+            canonical[name] = found
     return [replace(e, members=frozenset(canonical[m] for m in e.members)) for e in group]
 
 
@@ -148,26 +172,28 @@ def list_conflicts(corpus: Corpus) -> pd.DataFrame:
         for group in _list_groups(by_story[story], cfg):
             members = _canonical_members(group, float(cfg.get("same_member_ratio", 85)))
             for batch in _same_time(members, published, window):
-                for side, others, agrees in disagreements(batch, lambda e: e.members):
-                    if (side[0].source, side[0].start) not in seen:
-                        seen.add((side[0].source, side[0].start))
-                        rows.append(_list_row(side, others, agrees))
+                example = any(e.example for e in batch)
+                for d in bounded_disagreements(batch, lambda e: e.members, MAX_RELATED):
+                    if (d.side[0].source, d.side[0].start) not in seen:
+                        seen.add((d.side[0].source, d.side[0].start))
+                        rows.append(_list_row(d, example))
     return candidates(rows, ["shared", "only_here", "only_there", "member_overlap", "differing", "example_list",
                              "n_sources"])
 
 
-def _list_row(side: list[Enumeration], others: list[Enumeration], agrees: bool) -> dict:
-    a = side[0]
-    theirs = a.members if agrees and not others else sides(others, lambda e: e.members)[0][0].members
+def _list_row(d: Disagreement, example: bool) -> dict:
+    """One version of a list (`d.side`), against the version most other sources give."""
+    a = d.side[0]
+    theirs = d.other_side[0].members if d.other_side else a.members
     shared = a.members & theirs
     return {
         "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "members",
-        "related": [related(b.source, b.start, b.end) for b in side[1:] + others],
+        "related": [related(b.source, b.start, b.end) for b in d.related],
         "note": ", ".join(sorted(a.members ^ theirs)),
         "shared": len(shared), "only_here": len(a.members - theirs), "only_there": len(theirs - a.members),
         "member_overlap": round(len(shared) / len(a.members | theirs), 3),
-        "differing": 0 if agrees else len(a.members ^ theirs),
-        "example_list": any(e.example for e in side + others), "n_sources": len(side) + len(others),
+        "differing": 0 if d.agrees else len(a.members ^ theirs),
+        "example_list": example, "n_sources": len(d.side) + d.n_others,
     }
 
 
@@ -231,10 +257,10 @@ def title_conflicts(corpus: Corpus) -> pd.DataFrame:
     for key in sorted(groups):
         firsts = [ms[0] for ms in groups[key].values() if len({m.modifier for m in ms}) == 1]
         for batch in _same_time(firsts, published, window):
-            for side, others, agrees in disagreements(batch, lambda t: t.modifier):
-                if (side[0].source, side[0].start) not in seen:
-                    seen.add((side[0].source, side[0].start))
-                    rows.append(_title_row(side, others, agrees, published))
+            for d in bounded_disagreements(batch, lambda t: t.modifier, MAX_RELATED):
+                if (d.side[0].source, d.side[0].start) not in seen:
+                    seen.add((d.side[0].source, d.side[0].start))
+                    rows.append(_title_row(d, batch, published))
     return candidates(rows, ["modifier", "other_modifier", "modifier_differs", "days_apart", "n_sources"])
 
 
@@ -253,14 +279,23 @@ def _same_time(items: list, published: dict[str, int], window: int) -> list[list
     return [run for run in runs if len({x.source for x in run}) > 1]
 
 
-def _title_row(side: list[Titled], others: list[Titled], agrees: bool, published: dict[str, int]) -> dict:
-    a = side[0]
-    other = others[0] if others else a
-    gaps = [abs(published[x.source] - published[y.source]) for x in side for y in others
-            if x.source in published and y.source in published]
+def _title_row(d: Disagreement, batch: list[Titled], published: dict[str, int]) -> dict:
+    """One standing of a titled person (`d.side`), against the standing most other sources give."""
+    a = d.side[0]
+    other = d.other_side[0] if d.other_side else a
+    mine = {x.source for x in d.side}
+    theirs = [published[y.source] for y in batch if y.source not in mine and y.source in published]
     return {
         "source": a.source, "story": a.story, "start": a.start, "end": a.end, "subkind": "modifier",
-        "related": [related(b.source, b.start, b.end) for b in side[1:] + others], "note": other.modifier,
-        "modifier": a.modifier, "other_modifier": other.modifier, "modifier_differs": not agrees,
-        "days_apart": max(gaps, default=0), "n_sources": len(side) + len(others),
+        "related": [related(b.source, b.start, b.end) for b in d.related], "note": other.modifier,
+        "modifier": a.modifier, "other_modifier": other.modifier, "modifier_differs": not d.agrees,
+        "days_apart": _widest_gap([published[x.source] for x in d.side if x.source in published], theirs),
+        "n_sources": len(d.side) + d.n_others,
     }
+
+
+def _widest_gap(days: list[int], other_days: list[int]) -> int:
+    """The largest |x - y| over a day of one side and a day of the other (0 when either has none)."""
+    if not days or not other_days:
+        return 0
+    return max(max(days) - min(other_days), max(other_days) - min(days))
