@@ -403,3 +403,22 @@ def test_a_200000_record_jsonl_is_audited_in_under_a_minute(tmp_path):
         for i in range(200_000):
             fh.write(json.dumps({"id": f"r{i}", "text": flood_article(i)}) + "\n")
     assert _timed_audit(folder, tmp_path / "out", 300) < 60
+
+
+def test_date_confirmations_compare_within_a_month_as_all_pairs_do():
+    """Corroboration of dates compares a date only with dates of its month (the only ones _same_date can
+    take for it): the same counts as comparing every pair, day and month granularities mixed."""
+    import datetime as dt
+    import random
+
+    from auditor.checks import conflicts
+
+    rng = random.Random(11)
+    start = dt.date(2024, 1, 1).toordinal()
+    claims = [conflicts.Claim(claim_id=i, source=f"s{rng.randint(0, 40)}", story="x", start=0, end=1, text="",
+                              value=float(start + rng.randint(0, 120)), precision=1.0, qualifier="",
+                              context=frozenset(), year="", noun="", base="",
+                              granularity=rng.choice(["day", "day", "month"])) for i in range(400)]
+    independent = {f"s{k}": f"s{k - k % 3}" for k in range(41)}
+    assert (conflicts._confirmations(claims, conflicts._same_date, independent, conflicts._month_of)
+            == conflicts._confirmations(claims, conflicts._same_date, independent))

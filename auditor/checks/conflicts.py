@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -211,7 +212,7 @@ def _deviations(group: list[Claim], equal, support: dict[tuple, int] | None = No
     out: list[Candidate] = []
     charged: set[int] = set()
     for k, cluster in enumerate(clusters[1:], start=1):
-        others = [c for j, cl in enumerate(clusters) if j not in (0, k) for c in cl]
+        others = _others(clusters, k)
         if _rounds(consensus[0], cluster[0]) and consensus[0].precision > cluster[0].precision:
             for claim in consensus:  # the consensus is the rounded side: the note lands there
                 if claim.claim_id not in charged:
@@ -227,6 +228,23 @@ def _deviations(group: list[Claim], equal, support: dict[tuple, int] | None = No
             charged.add(claim.claim_id)
     out.extend(Candidate(c, clusters[1], "agree", sizes[0], sizes[0]) for c in consensus
                if c.claim_id not in charged)
+    return out
+
+
+MAX_OTHER_REFS = 200
+"""Claims of the other minority clusters a candidate is measured against besides the consensus (a real
+group has a handful; a story of thousands of sources, thousands: each candidate listing them all grows
+with the square of the story)."""
+
+
+def _others(clusters: list[list[Claim]], k: int) -> list[Claim]:
+    """The claims of the clusters other than the consensus and cluster k, biggest first, at most MAX_OTHER_REFS."""
+    out: list[Claim] = []
+    for j, cluster in enumerate(clusters):
+        if j not in (0, k):
+            out.extend(cluster[:MAX_OTHER_REFS - len(out)])
+            if len(out) >= MAX_OTHER_REFS:
+                break
     return out
 
 
@@ -463,12 +481,17 @@ def _row(cand: Candidate, cfg: dict, kind: str) -> dict:
             "magnitude_offset": magnitude_offset(claim.value, ref.value) if figure else 1.0,
             "days_apart": 0 if figure else int(abs(claim.value - ref.value)),
             "calendar_gap": 0 if figure else _calendar_gap(claim, ref),
-            "align_score": round(max(alignment(claim, r, cfg) for r in cand.refs), 4),
+            "align_score": round(max(alignment(claim, r, cfg) for r in _distinct(cand.refs)), 4),
             "weekday_mismatch": False, "n_agree": cand.n_agree, "n_consensus": cand.n_consensus,
             "minority_share": round(cand.n_agree / max(cand.n_agree + cand.n_consensus, 1), 3),
             "role": claim.role or "figure", "published": _day(claim.published),
             "other_published": _day(max((r.published for r in cand.refs), default=-1)),
             "times_known": claim.published > 0 and max(r.published for r in cand.refs) > 0}
+
+
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """One claim per signature (what alignment reads): wire copies are scored once."""
+    return list({_signature(c): c for c in claims}.values())
 
 
 def _calendar_gap(a: Claim, b: Claim) -> int:
@@ -511,10 +534,10 @@ def corroboration(corpus: Corpus, independent: dict[str, str]) -> dict[int, int]
     counts: dict[int, int] = {}
     dates = claims[claims["claim_type"] == "date"].copy()
     dates["value"] = _date_values(dates["date"])
-    blocks = [(b, lambda a, c: agree(a, c, cfg)) for b in _figure_blocks(corpus)]
-    blocks += [(b, _same_date) for b in _blocks(dates[dates["value"].notna()], ["story"])]
-    for items, equal in blocks:
-        counts.update(_confirmations(items, equal, independent))
+    for items in _figure_blocks(corpus):
+        counts.update(_confirmations(items, lambda a, c: agree(a, c, cfg), independent))
+    for items in _blocks(dates[dates["value"].notna()], ["story"]):
+        counts.update(_confirmations(items, _same_date, independent, _month_of))
     for claim_id, n in _unread_role_matches(corpus, independent).items():
         counts[claim_id] = max(counts.get(claim_id, 0), n)
     return counts
@@ -541,17 +564,23 @@ def _unread_role_matches(corpus: Corpus, independent: dict[str, str]) -> dict[in
             if not is_english(languages.get(source))}
 
 
-def _confirmations(items: list[Claim], equal, independent: dict[str, str]) -> dict[int, int]:
+def _confirmations(items: list[Claim], equal, independent: dict[str, str],
+                   part: Callable[[Claim], object] | None = None) -> dict[int, int]:
     """claim_id -> independent other voices of the block giving an equal value (value buckets:
-    the cost grows with the distinct values, not with the copies)."""
+    the cost grows with the distinct values, not with the copies). `part`, when given, is a key
+    equal values always share (a date's month): values are compared only within their part."""
     buckets: dict[tuple, list[Claim]] = defaultdict(list)
     for c in items:
         buckets[(c.value, c.qualifier, c.precision, c.unit, c.granularity)].append(c)
     heads = {key: group[0] for key, group in buckets.items()}
     voices = {key: {independent.get(c.source, c.source) for c in group} for key, group in buckets.items()}
+    parts: dict[object, list[tuple]] = defaultdict(list)
+    for key, head in heads.items():
+        parts[part(head) if part else None].append(key)
     out: dict[int, int] = {}
     for key, group in buckets.items():
-        agreeing = set().union(*(voices[k] for k, h in heads.items() if equal(h, heads[key])))
+        near = parts[part(heads[key]) if part else None]
+        agreeing = set().union(*(voices[k] for k in near if equal(heads[k], heads[key])))
         for c in group:
             out[c.claim_id] = len(agreeing - {independent.get(c.source, c.source)})
     return out
@@ -560,6 +589,12 @@ def _confirmations(items: list[Claim], equal, independent: dict[str, str]) -> di
 def _date_values(dates: pd.Series) -> list[float]:
     """ISO dates as proleptic ordinals (NaN where unresolved)."""
     return [float(dt.date.fromisoformat(d).toordinal()) if isinstance(d, str) and d else math.nan for d in dates]
+
+
+def _month_of(c: Claim) -> tuple[int, int]:
+    """A date claim's (year, month): two dates `_same_date` takes for one always share it."""
+    day = dt.date.fromordinal(int(c.value))
+    return day.year, day.month
 
 
 def _same_date(a: Claim, b: Claim) -> bool:
