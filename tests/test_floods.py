@@ -422,3 +422,20 @@ def test_date_confirmations_compare_within_a_month_as_all_pairs_do():
     independent = {f"s{k}": f"s{k - k % 3}" for k in range(41)}
     assert (conflicts._confirmations(claims, conflicts._same_date, independent, conflicts._month_of)
             == conflicts._confirmations(claims, conflicts._same_date, independent))
+
+
+def test_a_flood_of_distinct_figures_aligns_neighbours_in_value(monkeypatch):
+    """Up to 2 x MAX_ALIGN_NEIGHBOURS + 1 distinct claims, every pair is aligned; past it, each claim with
+    its MAX_ALIGN_NEIGHBOURS next in value (linear, not the square of the block)."""
+    from auditor.checks import conflicts
+
+    claims = [conflicts.Claim(claim_id=i, source=f"s{i}", story="x", start=0, end=1, text="", value=float(97 * i % 101),
+                              precision=1.0, qualifier="", context=frozenset(), year="", noun="", base="")
+              for i in range(101)]
+    heads = list(range(len(claims)))
+    assert len(list(conflicts._pairs(heads, claims))) == 101 * 100 // 2
+    monkeypatch.setattr(conflicts, "MAX_ALIGN_NEIGHBOURS", 5)
+    pairs = list(conflicts._pairs(heads, claims))
+    assert len(pairs) == sum(min(5, 100 - p) for p in range(101)) and all(i < j for i, j in pairs)
+    by_value = {c.claim_id: c.value for c in claims}
+    assert all(abs(by_value[i] - by_value[j]) <= 5 for i, j in pairs)  # neighbours in value only

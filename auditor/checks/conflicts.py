@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -116,7 +116,8 @@ def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:
     every source they share gives equal values in both (a headline repeating the lead's figure),
     so two different facts of one article never fall into one group. Identical claims (the same
     figure in the same words, as wire copies give it) are aligned once: the cost grows with the
-    number of distinct claims, not with the number of copies.
+    number of distinct claims, not with the number of copies (and on a flood of distinct claims, with
+    their number times MAX_ALIGN_NEIGHBOURS: `_pairs`).
     """
     threshold = float(cfg.get("align_min_score", 0.4))
     reps: dict[tuple, list[int]] = defaultdict(list)
@@ -125,13 +126,12 @@ def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:
     heads = [ks[0] for ks in reps.values()]
     sources = {h: {claims[k].source for k in ks} for h, ks in zip(heads, reps.values(), strict=True)}
     edges = []
-    for x, i in enumerate(heads):
-        for j in heads[x + 1:]:
-            if len(sources[i] | sources[j]) < 2:
-                continue  # one source on both sides: nothing to compare
-            score = alignment(claims[i], claims[j], cfg)
-            if score >= threshold:
-                edges.append((-score, i, j))
+    for i, j in _pairs(heads, claims):
+        if len(sources[i] | sources[j]) < 2:
+            continue  # one source on both sides: nothing to compare
+        score = alignment(claims[i], claims[j], cfg)
+        if score >= threshold:
+            edges.append((-score, i, j))
     members: dict[int, list[int]] = {h: list(ks) for h, ks in zip(heads, reps.values(), strict=True)}
     owner = {k: h for h, ks in members.items() for k in ks}
     for _, i, j in sorted(edges):
@@ -143,6 +143,25 @@ def _groups(claims: list[Claim], cfg: dict, equal=None) -> list[list[Claim]]:
         members[gi].extend(members.pop(gj))
     groups = [[claims[k] for k in sorted(ks)] for ks in members.values()]
     return [g for g in groups if len({c.source for c in g}) > 1]
+
+
+MAX_ALIGN_NEIGHBOURS = 250
+"""A block of more distinct claims than twice this (thousands of sources in one story) aligns each claim
+only with this many on each side in order of value (sorted-neighbourhood blocking: linear cost); a real
+story's block holds a few dozen, and every pair is aligned."""
+
+
+def _pairs(heads: list[int], claims: list[Claim]) -> Iterator[tuple[int, int]]:
+    """(i, j), i < j, of the distinct claims to align: every pair, or neighbours in value on a flood."""
+    if len(heads) <= 2 * MAX_ALIGN_NEIGHBOURS + 1:
+        for x, i in enumerate(heads):
+            for j in heads[x + 1:]:
+                yield i, j
+        return
+    order = sorted(heads, key=lambda h: (claims[h].value, h))
+    for p, i in enumerate(order):
+        for j in order[p + 1:p + 1 + MAX_ALIGN_NEIGHBOURS]:
+            yield min(i, j), max(i, j)
 
 
 def _compatible(claims: list[Claim], left: list[int], right: list[int], equal) -> bool:
