@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
 import pandas as pd
 
@@ -147,8 +150,15 @@ class Roles:
 
 def clause_bounds(sentence: str, offset: int) -> tuple[int, int]:
     """The clause of the sentence that holds `offset` (cut at commas, semicolons, and, but, while)."""
-    cuts = [0] + [m.end() for m in CLAUSE.finditer(sentence)] + [len(sentence) + 1]
-    return max(c for c in cuts if c <= offset), min(c for c in cuts if c > offset)
+    cuts = _clause_cuts(sentence)
+    k = bisect_right(cuts, offset)  # cuts[0] = 0 <= offset: k >= 1
+    return cuts[k - 1], cuts[k] if k < len(cuts) else len(sentence) + 1
+
+
+@lru_cache(maxsize=1 << 14)
+def _clause_cuts(sentence: str) -> tuple[int, ...]:
+    """Where the sentence's clauses start, in order (0 first): each figure of a sentence reads them."""
+    return (0, *(m.end() for m in CLAUSE.finditer(sentence)), len(sentence) + 1)
 
 
 def figure_role(sentence: str, start: int, end: int, roles: Roles, kind: str = "") -> str:
@@ -156,7 +166,7 @@ def figure_role(sentence: str, start: int, end: int, roles: Roles, kind: str = "
     A role declared for some kinds of figure only (role_kinds: a magnitude is a bare number, a
     depth a length) is skipped for the others."""
     lo, hi = clause_bounds(sentence, start)
-    after = [(m.start(), m.group()) for m in WORD.finditer(sentence, end, min(hi, len(sentence)))][: roles.after]
+    after = [(m.start(), m.group()) for m in islice(WORD.finditer(sentence, end, min(hi, len(sentence))), roles.after)]
     before = [(m.start(), m.group()) for m in WORD.finditer(sentence, lo, start)][::-1][: roles.before]
     found: list[tuple[int, int, str]] = []
     for rank, (_pos, word) in enumerate(after):
