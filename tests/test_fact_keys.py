@@ -84,3 +84,15 @@ def test_a_date_takes_the_event_named_beside_it(events):
     sentence = "The regulator filed its lawsuit on 13 March, and the bank announced on Wednesday it would fight."
     found = [(d.text, figure_role(sentence, d.start, d.end, events)) for d in extract_dates(sentence, None)]
     assert found == [("13 March", "filed"), ("Wednesday", "announced")]
+
+
+def test_clause_bounds_cut_at_commas_semicolons_and_conjunctions_not_thousands():
+    from auditor.extract.claims import clause_bounds
+
+    sentence = "Rescuers found 1,300 survivors, and 12 more died; officials said"
+    first = clause_bounds(sentence, sentence.index("1,300"))
+    assert sentence[first[0]:first[1]] == "Rescuers found 1,300 survivors,"  # the comma in 1,300 is no cut
+    second = clause_bounds(sentence, sentence.index("12"))
+    assert sentence[second[0]:second[1]].strip() == "12 more died;"  # cut after the comma and after "and"
+    last = clause_bounds(sentence, sentence.index("officials"))
+    assert last == (sentence.index(";") + 1, len(sentence) + 1)
