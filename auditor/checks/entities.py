@@ -79,6 +79,7 @@ def _enumerations(corpus: Corpus, aliases: dict[str, str]) -> list[Enumeration]:
     out = []
     local_aliases: dict[str, dict[str, str]] = {}
     before, after = _example_pattern(corpus.config.lexicons.get("entities", {}))
+
     def lists(text: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
         found = []
         for m in LIST.finditer(text):
