@@ -407,7 +407,11 @@ class Prefiltered:
         return cls(pattern, required_needles(pattern.pattern, pattern.flags))
 
     def may_match(self, text: str, folded: str | None = None) -> bool:
-        return might_match(self.needles, text.casefold() if folded is None else folded)
+        """False only when the pattern cannot match the text (it holds none of the needles)."""
+        needles = self.needles
+        if needles is None:
+            return True
+        return any(map((text.casefold() if folded is None else folded).__contains__, needles))
 
     def search(self, text: str, folded: str | None = None) -> re.Match | None:
         return self.pattern.search(text) if self.may_match(text, folded) else None
