@@ -32,8 +32,9 @@ class Prepared:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def prepare(sources: pd.DataFrame, config: Config, frame_names: set[str]) -> Prepared:
-    """All per-story stages for the given sources (one process, no I/O)."""
+def prepare(sources: pd.DataFrame, config: Config, frame_names: set[str], jobs: int = 1) -> Prepared:
+    """All per-story stages for the given sources (no I/O): in this process, or with the detectors
+    shared between this process and jobs - 1 forked workers (`_detect_shared`)."""
     listed = config.lexicons.get("abbreviations", {}).get("abbreviations", [])
     paragraphs, sentences = segment(sources, Segmenter(frozenset(listed) or DEFAULT_ABBREVIATIONS))
     boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
@@ -41,9 +42,63 @@ def prepare(sources: pd.DataFrame, config: Config, frame_names: set[str]) -> Pre
     texts = dict(zip(audited["source"], audited["text"], strict=True))
     corpus = Corpus(config=config, sources=sources, paragraphs=paragraphs, sentences=sentences, texts=texts)
     corpus.claims = extract_claims(corpus)
-    frames = detect_all(corpus, frame_names)
     counts = {"paragraphs": len(paragraphs), "sentences": len(sentences)}
-    return Prepared(corpus.claims, frames, source_metrics(corpus), counts)
+    if jobs > 1:
+        frames, metrics = _detect_shared(corpus, frame_names, jobs)
+    else:
+        frames, metrics = detect_all(corpus, frame_names), source_metrics(corpus)
+    return Prepared(corpus.claims, frames, metrics, counts)
+
+
+METRICS = "source metrics"
+"""The task name of `source_metrics` among the detectors shared out by `_detect_shared`."""
+TYPICAL_COST = {"name_conflict": 3.6, "duplicate_paragraph": 2.0, METRICS: 2.0, "garbled_text": 1.5,
+                "unattributed_allegation": 0.4, "term_confusion": 0.4, "boilerplate": 0.3,
+                "claim_conflict": 0.3, "title_conflict": 0.2, "list_conflict": 0.2, "unbalanced_punctuation": 0.2,
+                "date_conflict": 0.2, "repeated_word": 0.1, "figure_conflict": 0.1}
+"""Seconds per 20,000 wire copies in one story, by task: what `_detect_shared` balances (a guide, not a
+measure of every corpus)."""
+
+_SHARED: Corpus | None = None  # the corpus forked detector workers read (inherited, never pickled)
+
+
+def _shares(tasks: list[str], n: int) -> list[list[str]]:
+    """Tasks split into n shares of about equal typical cost (longest first, each to the lightest share)."""
+    shares: list[list[str]] = [[] for _ in range(n)]
+    load = [0.0] * n
+    for task in sorted(tasks, key=lambda t: (-TYPICAL_COST.get(t, 1.0), t)):
+        k = load.index(min(load))
+        shares[k].append(task)
+        load[k] += TYPICAL_COST.get(task, 1.0)
+    return shares
+
+
+def _run_tasks(tasks: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, dict] | None]:
+    """Some detectors (and perhaps the metrics) over the shared corpus."""
+    corpus = _SHARED
+    assert corpus is not None
+    frames = detect_all(corpus, {t for t in tasks if t != METRICS})
+    return frames, source_metrics(corpus) if METRICS in tasks else None
+
+
+def _detect_shared(corpus: Corpus, frame_names: set[str], jobs: int) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The detectors and the metrics of one big story shared between this process (the first share,
+    the costliest task's) and jobs - 1 forked workers that inherit the corpus: the detectors read
+    the same frames and never each other's output, so the results are those of one process."""
+    global _SHARED
+    own, *others = _shares(sorted(frame_names) + [METRICS], jobs)
+    _SHARED = corpus
+    try:
+        with worker_pool(len(others)) as pool:
+            pending = [pool.submit(_run_tasks, share) for share in others if share]
+            frames, metrics = _run_tasks(own)
+            for done in pending:
+                more, their_metrics = done.result()
+                frames.update(more)
+                metrics = metrics if their_metrics is None else their_metrics
+    finally:
+        _SHARED = None
+    return {name: frames[name] for name in sorted(frame_names)}, metrics or {}
 
 
 def chunks(sources: pd.DataFrame, n: int) -> list[pd.DataFrame]:
@@ -93,6 +148,9 @@ def prepare_all(sources: pd.DataFrame, config: Config, frame_names: set[str], jo
     audited = sources[sources["status"] == "audited"]
     if jobs <= 1 or len(audited) < PARALLEL_MIN_SOURCES:
         return prepare(sources, config, frame_names)
+    if audited["story"].nunique() == 1:  # one story: its detectors are shared out instead
+        log(f"prepare: one story of {len(audited):,} sources, its detectors on {jobs} processes")
+        return prepare(sources, config, frame_names, jobs)
     parts = chunks(audited, jobs * 4)
     log(f"prepare: {len(parts)} chunks of whole stories on {jobs} worker processes")
     results = []

@@ -439,3 +439,38 @@ def test_a_flood_of_distinct_figures_aligns_neighbours_in_value(monkeypatch):
     assert len(pairs) == sum(min(5, 100 - p) for p in range(101)) and all(i < j for i, j in pairs)
     by_value = {c.claim_id: c.value for c in claims}
     assert all(abs(by_value[i] - by_value[j]) <= 5 for i, j in pairs)  # neighbours in value only
+
+
+def test_one_story_shares_its_detectors_between_processes_with_the_same_results():
+    """A run of one story (a flood, a flat folder audited whole) shares its detectors and metrics between
+    this process and forked workers: frames and metrics equal those of one process."""
+    from auditor.checks import DETECTORS
+    from auditor.ingest import ingest
+    from auditor.language import with_languages
+    from auditor.prepare import METRICS, _shares, prepare
+
+    root = Path(__file__).resolve().parent.parent / "seeds"
+    sources = with_languages(ingest([root]))
+    config = load_config()
+    alone = prepare(sources, config, set(DETECTORS))
+    shared = prepare(sources, config, set(DETECTORS), jobs=2)
+    assert list(shared.frames) == list(alone.frames)
+    for name, frame in alone.frames.items():
+        pd.testing.assert_frame_equal(shared.frames[name], frame, check_like=False)
+    assert shared.metrics == alone.metrics and shared.counts == alone.counts
+    pd.testing.assert_frame_equal(shared.claims, alone.claims)
+    own, other = _shares(sorted(DETECTORS) + [METRICS], 2)
+    assert "name_conflict" in own and own and other  # the costliest task stays here (its frame is not pickled)
+
+
+def test_a_run_of_one_big_story_prepares_it_on_every_process(monkeypatch):
+    from auditor import prepare as stage
+    from auditor.ingest import Source, finish_source, sources_frame
+
+    monkeypatch.setattr(stage, "PARALLEL_MIN_SOURCES", 10)
+    rows = [finish_source(Source(source=f"a{i:03d}", story="s", path="x", text=flood_article(i))) for i in range(12)]
+    said: list[str] = []
+    prepared = stage.prepare_all(sources_frame(rows), load_config(), {"duplicate_paragraph", "name_conflict"}, 2,
+                                 said.append)
+    assert said == ["prepare: one story of 12 sources, its detectors on 2 processes"]
+    assert set(prepared.frames) == {"duplicate_paragraph", "name_conflict"} and len(prepared.metrics) == 12
