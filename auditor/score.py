@@ -152,18 +152,36 @@ def score_sources(sources: pd.DataFrame, findings: list[Finding], cfg: dict,
     audited = sources[sources["status"] == "audited"].sort_values(["story", "source"])
     languages = languages_of(audited)
     story_size = audited["story"].value_counts().to_dict()
+    spotless: dict[tuple, dict[str, dict]] = {}  # sources without findings that read alike are scored once
     for source, story in zip(audited["source"], audited["story"], strict=True):
         own = by_source.get(source, [])
         mine = (metrics or {}).get(source, {})
         holds = conditions(languages[source], int(story_size[story]) - 1, mine)
-        parts = {name: _component(name, spec, own, mine, cfg, holds) for name, spec in components.items()}
+        key = None if own else _reading(mine, holds)
+        if key is not None and key in spotless:
+            parts = {name: {**part, "finding_ids": []} for name, part in spotless[key].items()}
+        else:
+            parts = {name: _component(name, spec, own, mine, cfg, holds) for name, spec in components.items()}
+            if key is not None:
+                spotless[key] = parts
         value = total(parts, scale)
         entry = {"source": source, "story": story, "score": value, "grade": grade(value, cfg.get("grades", {})),
                  "components": parts,
-                 "findings": dict(sorted(Counter(f.kind for f in own if not f.suppressed).items()))}
+                 "findings": dict(sorted(Counter(f.kind for f in own if not f.suppressed).items())) if own else {}}
         if mine.get("syndicated_with"):
             entry["syndicated_with"] = mine["syndicated_with"]
             if mine.get("syndicated_count", 0) > len(mine["syndicated_with"]):  # a long list is cut: say how long
                 entry["syndicated_count"] = mine["syndicated_count"]
         out.append(entry)
     return out
+
+
+def _reading(metrics: dict[str, Any], holds: dict[str, str]) -> tuple | None:
+    """What the components read of a source without findings (its metrics but the list of its
+    syndicated copies, and the conditions that hold), or None when a value cannot be a key."""
+    key = (tuple(sorted((k, v) for k, v in metrics.items() if k != "syndicated_with")), tuple(sorted(holds.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
