@@ -25,6 +25,7 @@ import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditor.extract import localized
 from auditor.text import default_vocabulary, locale
@@ -427,10 +428,21 @@ def parse_dateline_parts(text: str, language: str = "en") -> tuple[int | None, i
     Dates after a preposition or deep inside a sentence are event dates and are skipped.
     """
     for start, end in _head_lines(text):
-        for mention in _day_mentions(text, start, end, language):
-            if _is_dateline(text[start:end], text[start:mention.start]):
-                return mention.year, mention.month or 0, mention.day or 0
-            break
+        parts = _line_dateline(text[start:end], language)
+        if parts is not None:
+            return parts
+    return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _line_dateline(line: str, language: str) -> tuple[int | None, int, int] | None:
+    """The dateline of one head line: its first day-precise date, if that reads as a dateline. A line
+    is read alone (what comes before and after it plays no part for such a date), so the lines wire
+    copies share are read once."""
+    for mention in _day_mentions(line, 0, len(line), language):
+        if _is_dateline(line, line[:mention.start]):
+            return mention.year, mention.month or 0, mention.day or 0
+        return None
     return None
 
 
