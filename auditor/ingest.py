@@ -35,7 +35,7 @@ import pandas as pd
 
 from .errors import MissingDependency
 from .language import detect as detect_language
-from .parallel import map_items
+from .parallel import PARALLEL_MIN_SOURCES, map_items
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -621,11 +621,31 @@ def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | No
         else:
             plan.append(None)
             to_read.append((root, path, max_bytes))
-    read = iter(map_items(_read_and_detect, to_read, jobs, meanwhile=meanwhile))
+    few_but_big = _total_bytes(to_read) >= BIG_INPUT_BYTES  # one big feed: read in a worker while `meanwhile` runs
+    read = iter(map_items(_read_and_detect, to_read, jobs, min_items=1 if few_but_big else PARALLEL_MIN_SOURCES,
+                          meanwhile=meanwhile))
     rows = [pair for entry in plan for pair in ([entry] if entry else next(read))]
     frame = sources_frame([src for src, _ in rows])
     frame["language"] = pd.Series([language for _, language in rows], index=frame.index, dtype=object)
     return frame
+
+
+BIG_INPUT_BYTES = 4 << 20
+"""Inputs this large are read by a worker process however few the files (a feed of thousands of records):
+the suites are built in the meantime instead of before."""
+
+
+def _total_bytes(items: list[tuple[Path, Path, int]]) -> int:
+    """The size of the files to read, counted only while it matters (fewer files than a parallel read needs)."""
+    if len(items) >= PARALLEL_MIN_SOURCES:
+        return 0
+    total = 0
+    for _root, path, _limit in items:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue  # reported when the file is read
+    return total
 
 
 def sources_frame(rows: list[Source]) -> pd.DataFrame:

@@ -103,3 +103,28 @@ def test_a_missing_dependency_crosses_a_worker_process_intact():
     again = pickle.loads(pickle.dumps(MissingDependency("lxml_html_clean", "no module")))
     assert (again.package, again.detail) == ("lxml_html_clean", "no module")
     assert "pip install lxml_html_clean" in str(again)
+
+
+def test_one_big_feed_is_read_by_a_worker_while_the_suites_are_built(tmp_path, monkeypatch):
+    """A single file of BIG_INPUT_BYTES or more goes to a worker process (min_items 1); small inputs stay here."""
+    import pandas as pd
+
+    from auditor import ingest as stage
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"r{i}", "text": f"Record {i}\n\nThe council met on the plan."}) + "\n"
+                            for i in range(50)), encoding="utf-8")
+    asked: list[int] = []
+    real = stage.map_items
+
+    def spying(fn, items, jobs=None, min_items=stage.PARALLEL_MIN_SOURCES, meanwhile=None):
+        asked.append(min_items)
+        return real(fn, items, jobs, min_items=min_items, meanwhile=meanwhile)
+
+    monkeypatch.setattr(stage, "map_items", spying)
+    small = stage.ingest([tmp_path], jobs=2)
+    monkeypatch.setattr(stage, "BIG_INPUT_BYTES", feed.stat().st_size)
+    big = stage.ingest([tmp_path], jobs=2)
+    assert asked == [stage.PARALLEL_MIN_SOURCES, 1]
+    pd.testing.assert_frame_equal(small, big)
+    assert len(big) == 50 and set(big["status"]) == {"audited"}
