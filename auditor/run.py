@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import glob
 import json
 import multiprocessing
@@ -172,27 +173,40 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     keys, reused = _reuse(options, config, sources, log)
     fresh = sources[~sources["source"].isin(set(reused))]
     analysis = analyse(fresh, config, log, options.jobs, options.engine)
-    findings = sorted(analysis.findings + stored_findings(reused), key=finding_order)
-    for f in findings:  # scored before the baseline applies: accepting a finding changes the gate, not the score
-        f.suppressed = False
-    scores = score_sources(fresh, [f for f in findings if f.source not in reused], config.scoring, analysis.metrics)
-    for f in findings:
-        f.suppressed = f.id in accepted
-    scores = sorted(scores + [h["score"] for h in reused.values()], key=lambda s: (s["story"], s["source"]))
-    failing = gate(findings, scores, options.fail_under, options.fail_on)
-    audited = sources[sources["status"] == "audited"]
-    result = AuditResult(
-        findings_doc=_findings_doc(options, config, sources, findings, started, keys, analysis.suites),
-        scores_doc={"sources": scores}, texts=dict(zip(audited["source"], audited["text"], strict=True)),
-        claims=analysis.claims, gate_failures=failing, folders=folders,
-    )
-    if options.stories == "auto":  # per auto story: its sources and the terms that tied them together
-        result.findings_doc["run"]["stories"] = [
-            {"story": label, "sources": sorted(members), "terms": story_terms.get(label, [])}
-            for label, members in audited.groupby("story")["source"]]
-    _compare(options, result, started, compared)
-    publish(options, config, result, started, announce)
-    return result
+    with collector_paused():  # scores and outputs: no pass over what the analysis left in memory
+        findings = sorted(analysis.findings + stored_findings(reused), key=finding_order)
+        for f in findings:  # scored before the baseline applies: accepting a finding changes the gate, not the score
+            f.suppressed = False
+        scores = score_sources(fresh, [f for f in findings if f.source not in reused], config.scoring, analysis.metrics)
+        for f in findings:
+            f.suppressed = f.id in accepted
+        scores = sorted(scores + [h["score"] for h in reused.values()], key=lambda s: (s["story"], s["source"]))
+        failing = gate(findings, scores, options.fail_under, options.fail_on)
+        audited = sources[sources["status"] == "audited"]
+        result = AuditResult(
+            findings_doc=_findings_doc(options, config, sources, findings, started, keys, analysis.suites),
+            scores_doc={"sources": scores}, texts=dict(zip(audited["source"], audited["text"], strict=True)),
+            claims=analysis.claims, gate_failures=failing, folders=folders,
+        )
+        if options.stories == "auto":  # per auto story: its sources and the terms that tied them together
+            result.findings_doc["run"]["stories"] = [
+                {"story": label, "sources": sorted(members), "terms": story_terms.get(label, [])}
+                for label, members in audited.groupby("story")["source"]]
+        _compare(options, result, started, compared)
+        publish(options, config, result, started, announce)
+        return result
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """What this process holds so far is left out of the garbage collector's passes until the block ends
+    (gc.freeze): after the analysis of a flood that is millions of objects, which scoring and writing the
+    outputs would otherwise walk again and again (20,000 wire copies: scoring 1.0 s, 0.36 s without)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def localized_datelines(sources: pd.DataFrame) -> pd.DataFrame:

@@ -473,3 +473,17 @@ def test_a_run_of_one_big_story_prepares_it_on_every_process(monkeypatch):
                                  said.append)
     assert said == ["prepare: one story of 12 sources, its detectors on 2 processes"]
     assert set(prepared.frames) == {"duplicate_paragraph", "name_conflict"} and len(prepared.metrics) == 12
+
+
+def test_scores_and_outputs_are_built_with_the_analysed_heap_frozen():
+    """The collector skips what the analysis left (gc.freeze) while scores and outputs are built, and
+    takes it back afterwards (no object stays frozen past the run)."""
+    import gc
+
+    from auditor.run import collector_paused
+
+    before = gc.get_freeze_count()
+    kept = [{"n": i} for i in range(1000)]
+    with collector_paused():
+        assert gc.get_freeze_count() >= before + len(kept)
+    assert gc.get_freeze_count() == before
