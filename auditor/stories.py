@@ -362,7 +362,10 @@ def conflicts(a: Event, b: Event, window_days: int) -> int:
     """How many signs say a and b are two events: other headline money, publication dates further apart than
     the window (a new year between them is no sign), other kinds of event in the same language: no kind of
     either lead anywhere in the other article, or each lead naming a kind the other lead lacks (a sentencing
-    whose article also recalls the conviction, against a verdict whose article looks ahead to the sentencing)."""
+    whose article also recalls the conviction, against a verdict whose article looks ahead to the sentencing).
+
+    The rule, one pair at a time: grouping runs `conflict_counts`, the same count over arrays of pairs
+    (tested equal on random events)."""
     count = 0
     if a.money and b.money and not a.money & b.money:
         count += 1

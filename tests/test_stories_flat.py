@@ -102,3 +102,26 @@ def test_leads_naming_each_a_kind_the_other_lacks_are_two_events():
     rows, cols = np.array([0, 0]), np.array([1, 2])
     counts = conflict_counts(rows, cols, [verdict, sentencing, _event({"conviction"}, set())], 7)
     assert counts.tolist() == [1, 0]
+
+
+def test_the_vectorized_signs_of_two_events_are_the_scalar_ones():
+    """`conflict_counts` (what grouping runs, over arrays of pairs) counts what `conflicts` (the rule, one
+    pair at a time) counts, on random events: money, publication spans across a new year, languages, kinds."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(8)
+    kinds, money = ["resignation", "election", "conviction", "sentencing"], ["$1m", "$2m", "€5m"]
+
+    def span() -> tuple[dt.date, dt.date] | None:
+        if rng.random() < 0.3:
+            return None
+        first = dt.date(2024, 12, 20) + dt.timedelta(days=rng.randint(0, 30))
+        return first, first + dt.timedelta(days=rng.choice([0, 0, 29]))
+
+    events = [Event(frozenset(rng.sample(money, rng.randint(0, 2))), span(), rng.choice(["en", "en", "fr"]),
+                    lead := frozenset(rng.sample(kinds, rng.randint(0, 2))),
+                    lead | frozenset(rng.sample(kinds, rng.randint(0, 2)))) for _ in range(60)]
+    pairs = [(i, j) for i in range(len(events)) for j in range(i + 1, len(events))]
+    rows, cols = np.array([i for i, _ in pairs]), np.array([j for _, j in pairs])
+    assert conflict_counts(rows, cols, events, 7).tolist() == [conflicts(events[i], events[j], 7) for i, j in pairs]
