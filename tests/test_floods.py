@@ -131,23 +131,35 @@ def test_a_flood_in_one_story_compares_few_pairs_and_lists_few_copies(tmp_path, 
     assert len(first["syndicated_with"]) == metrics.MAX_SYNDICATED_LISTED and first["syndicated_count"] == n - 1
 
 
-def test_name_conflict_on_a_flood_is_linear(monkeypatch):
-    """400 wire copies, each with its own reporter name one letter from the next: few comparisons, short lists."""
-    from auditor.checks import names
+def _counted(monkeypatch, owner: object, name: str) -> list[int]:
+    """One entry per call of owner.name from now on (the calls still go through)."""
+    calls: list[int] = []
+    real = getattr(owner, name)
+
+    def counting(*args):
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls
+
+
+def _prepared_story(texts: list[str], frames: set[str]) -> dict[str, pd.DataFrame]:
+    """The candidate frames of one story made of these texts (one source each), prepared in this process."""
     from auditor.ingest import Source, finish_source, sources_frame
     from auditor.prepare import prepare
 
+    rows = [finish_source(Source(source=f"a{i:05d}", story="s", path="x", text=t)) for i, t in enumerate(texts)]
+    return prepare(sources_frame(rows), load_config(), frames).frames
+
+
+def test_name_conflict_on_a_flood_is_linear(monkeypatch):
+    """400 wire copies, each with its own reporter name one letter from the next: few comparisons, short lists."""
+    from auditor.checks import names
+
     n = 400
-    calls: list[int] = []
-    real = names._compare
-
-    def counting(a, b, cfg):
-        calls.append(1)
-        return real(a, b, cfg)
-
-    monkeypatch.setattr(names, "_compare", counting)
-    rows = [finish_source(Source(source=f"a{i:05d}", story="s", path="x", text=flood_article(i))) for i in range(n)]
-    frame = prepare(sources_frame(rows), load_config(), {"name_conflict"}).frames["name_conflict"]
+    calls = _counted(monkeypatch, names, "_compare")
+    frame = _prepared_story([flood_article(i) for i in range(n)], {"name_conflict"})["name_conflict"]
     assert len(calls) < 20 * n  # all pairs: 80,000
     assert int(frame["related"].map(len).sum()) < 50 * n  # all others: 159,600
 
@@ -157,27 +169,23 @@ def test_list_and_title_conflicts_on_a_flood_are_linear(monkeypatch):
     a current or former title: lists compared through their members (a few per list, not all pairs:
     499,500), each finding naming at most MAX_RELATED others, the group's names canonicalized within
     a bound (all pairs of 1,003 names: half a million fuzzy comparisons)."""
+    import types
+
     from auditor.checks import entities
     from auditor.checks.conflicts import MAX_RELATED
-    from auditor.ingest import Source, finish_source, sources_frame
-    from auditor.prepare import prepare
 
     n = 1000
-    calls: list[int] = []
-    real = entities._same_list
-
-    def counting(a, b, cfg):
-        calls.append(1)
-        return real(a, b, cfg)
-
-    monkeypatch.setattr(entities, "_same_list", counting)
+    calls = _counted(monkeypatch, entities, "_same_list")
+    fuzz = types.SimpleNamespace(ratio=entities.fuzz.ratio)
+    fuzzy = _counted(monkeypatch, fuzz, "ratio")
+    monkeypatch.setattr(entities, "fuzz", fuzz)
     monkeypatch.setattr(entities, "MAX_GROUP_NAMES", 50)
     texts = [f"Parks report\n\nThe council named Harbourview, Millbrook, Eastfield and {_tag(i)} as the districts "
              f"for new parks.\n\n{'Former' if i % 2 else 'The'} Prime Minister Anna Berg said the plan was ready.\n"
              for i in range(n)]
-    rows = [finish_source(Source(source=f"a{i:05d}", story="s", path="x", text=t)) for i, t in enumerate(texts)]
-    frames = prepare(sources_frame(rows), load_config(), {"list_conflict", "title_conflict"}).frames
+    frames = _prepared_story(texts, {"list_conflict", "title_conflict"})
     assert len(calls) < 5 * n
+    assert len(fuzzy) <= 50 * 49 // 2  # names canonicalized among the 50 most named (all: 1,003 names)
     for name in ("list_conflict", "title_conflict"):
         assert len(frames[name]) and frames[name]["related"].map(len).max() <= MAX_RELATED, name
     assert frames["list_conflict"]["n_sources"].max() == n  # counted in full, named in part
