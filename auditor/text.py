@@ -387,11 +387,6 @@ def _needles(items: list, parser: Any) -> set[str] | None:
     return max(options, key=lambda s: (min(map(len, s)), -len(s))) if options else None
 
 
-def might_match(needles: tuple[str, ...] | None, folded: str) -> bool:
-    """False only when a pattern with these needles cannot match the case-folded text."""
-    return needles is None or any(map(folded.__contains__, needles))
-
-
 @dataclass(frozen=True)
 class Prefiltered:
     """A compiled pattern with its `required_needles`: a text holding none of them is ruled out by a
