@@ -63,14 +63,20 @@ _SHARED: Corpus | None = None  # the corpus forked detector workers read (inheri
 
 
 def _shares(tasks: list[str], n: int) -> list[list[str]]:
-    """Tasks split into n shares of about equal typical cost (longest first, each to the lightest share)."""
-    shares: list[list[str]] = [[] for _ in range(n)]
+    """Tasks split into n shares of about equal typical cost."""
+    return _balanced(tasks, lambda t: TYPICAL_COST.get(t, 1.0), n)
+
+
+def _balanced(items: list[str], weight: Callable[[str], float], n: int) -> list[list[str]]:
+    """Items in n bins of about equal total weight: the heaviest first, each into the lightest bin so far
+    (ties by name: deterministic)."""
+    bins: list[list[str]] = [[] for _ in range(n)]
     load = [0.0] * n
-    for task in sorted(tasks, key=lambda t: (-TYPICAL_COST.get(t, 1.0), t)):
+    for item in sorted(items, key=lambda x: (-weight(x), x)):
         k = load.index(min(load))
-        shares[k].append(task)
-        load[k] += TYPICAL_COST.get(task, 1.0)
-    return shares
+        bins[k].append(item)
+        load[k] += weight(item)
+    return bins
 
 
 def _run_tasks(tasks: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, dict] | None]:
@@ -103,13 +109,8 @@ def _detect_shared(corpus: Corpus, frame_names: set[str], jobs: int) -> tuple[di
 
 def chunks(sources: pd.DataFrame, n: int) -> list[pd.DataFrame]:
     """Whole stories split into about n chunks of similar text size (deterministic)."""
-    sizes = sources.groupby("story", sort=True)["text"].apply(lambda t: int(t.str.len().sum()))
-    bins: list[list[str]] = [[] for _ in range(n)]
-    load = [0] * n
-    for story, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
-        k = load.index(min(load))
-        bins[k].append(story)
-        load[k] += size
+    sizes = sources.groupby("story", sort=True)["text"].apply(lambda t: int(t.str.len().sum())).to_dict()
+    bins = _balanced(list(sizes), sizes.__getitem__, n)
     return [sources[sources["story"].isin(set(b))] for b in bins if b]
 
 
