@@ -105,6 +105,23 @@ def test_independence_compares_only_sources_that_share_a_sentence():
     assert len(set(grouping.groups.values())) == 2 and grouping.compared < 2 * n
 
 
+def test_independence_index_stays_compact_when_a_shared_sentence_merges_every_source():
+    """A sentence every wire copy holds starts with one bucket per source; merged into one group, its dict
+    must shrink too: CPython never shrinks a dict on deletion and iterating it reads every slot, so each
+    look-up of the shared sentence cost a pass over 200,000 dead slots (a 200,000-record feed: 30 s)."""
+    import sys
+
+    from auditor.corpus import UnionFind
+
+    n = 5000
+    sets = {i: frozenset({1, 2, 100 + i}) for i in range(n)}
+    index = metrics._BucketIndex(sets, UnionFind(n))
+    for i in range(1, n):
+        index.union(0, i)
+    assert [len(index.buckets[t]) for t in (1, 2)] == [1, 1]
+    assert max(sys.getsizeof(index.buckets[t]) for t in (1, 2)) < 1000  # the 5,000-slot table: ~150 kB
+
+
 def test_a_flood_in_one_story_compares_few_pairs_and_lists_few_copies(tmp_path, monkeypatch):
     """End to end, 500 wire copies in one folder: few pairs compared, scores.json lists 20 and counts the rest."""
     n = 500
