@@ -291,5 +291,26 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def console() -> None:
+    """The `auditor` console script: `main()`, then the process ends without freeing its heap object by
+    object (a 200,000-record run holds 3.5 GB of small objects; Python's own teardown took 8 s to free
+    them after the reports were written). Exit handlers run first (temporary folders, logging), and
+    the output streams are flushed; with another thread still running, Python exits as usual."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> None:
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

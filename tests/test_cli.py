@@ -181,3 +181,24 @@ def test_formats_match_the_runner():
     from auditor import cli, run
 
     assert set(cli.FORMATS) == run.FORMATS
+
+
+def test_console_script_keeps_the_exit_code_output_and_exit_handlers(tmp_path, capsys):
+    """The console script ends the process without Python's teardown (os._exit): the exit code is main's,
+    stdout is complete even through a pipe, and exit handlers (temporary folders, logging) still run."""
+    import subprocess
+    import sys
+
+    ran = tmp_path / "exit-handler-ran"
+    code = ("import atexit, sys\n"
+            "from auditor import cli\n"
+            f"atexit.register(lambda: open({str(ran)!r}, 'w').close())\n"
+            f"sys.argv = ['auditor', 'audit', {str(ROOT / 'seeds')!r}, '--out', {str(tmp_path / 'o')!r}, "
+            "'--format', 'json', '--fail-on', 'info']\n"
+            "cli.console()\n"
+            "print('not reached')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "p"), "--format", "json", "--fail-on", "info"]) == 1
+    assert done.stdout == capsys.readouterr().out  # the whole summary, and nothing after it
+    assert "001_f3a0a87b8cbc2b14" in done.stdout and ran.exists()
