@@ -161,23 +161,29 @@ def _counted(monkeypatch, owner: object, name: str) -> list[int]:
     return calls
 
 
-def _prepared_story(texts: list[str], frames: set[str]) -> dict[str, pd.DataFrame]:
+def _prepared_story(texts: list[str], frames: set[str], config=None) -> dict[str, pd.DataFrame]:
     """The candidate frames of one story made of these texts (one source each), prepared in this process."""
     from auditor.ingest import Source, finish_source, sources_frame
     from auditor.prepare import prepare
 
     rows = [finish_source(Source(source=f"a{i:05d}", story="s", path="x", text=t)) for i, t in enumerate(texts)]
-    return prepare(sources_frame(rows), load_config(), frames).frames
+    return prepare(sources_frame(rows), config or load_config(), frames).frames
 
 
 def test_name_conflict_on_a_flood_is_linear(monkeypatch):
-    """400 wire copies, each with its own reporter name one letter from the next: few comparisons, short lists."""
+    """400 wire copies, each with its own reporter name one letter from the next: few comparisons, short lists;
+    and a chain of 400 near-spellings is 400 names, not one (`max_spellings`): no candidates at all."""
     from auditor.checks import names
 
     n = 400
     calls = _counted(monkeypatch, names, "_compare")
-    frame = _prepared_story([flood_article(i) for i in range(n)], {"name_conflict"})["name_conflict"]
+    texts = [flood_article(i) for i in range(n)]
+    assert _prepared_story(texts, {"name_conflict"})["name_conflict"].empty
     assert len(calls) < 20 * n  # all pairs: 80,000
+    config = load_config()
+    config.checks["name_conflict"] = {**config.checks["name_conflict"], "max_spellings": n}
+    frame = _prepared_story(texts, {"name_conflict"}, config)["name_conflict"]
+    assert len(frame) >= n // 2  # compared when allowed: one candidate per source, each naming a few others
     assert int(frame["related"].map(len).sum()) < 50 * n  # all others: 159,600
 
 

@@ -441,10 +441,12 @@ def name_conflicts(corpus: Corpus) -> pd.DataFrame:
         groups[(m.story, language.get(m.source, ""))].append(m)
     rows = []
     variants = Variants(lexicon)
+    max_spellings = int(cfg.get("max_spellings", 50))
     for key in sorted(groups):
         spellings = _spellings(groups[key], common[key[0]], stop)
         for component in _components(_link(spellings, cfg)):
-            rows.extend(_component_rows(component, spellings, variants, cfg))
+            if len(component) <= max_spellings:  # more: a family of different names chained by near-misses
+                rows.extend(_component_rows(component, spellings, variants, cfg))
     return candidates(rows, FEATURES)
 
 
