@@ -613,9 +613,12 @@ def _load_baseline(path: Path | None) -> set[str]:
 def _findings_doc(options: AuditOptions, config: Config, sources: pd.DataFrame, findings: list[Finding],
                   started: dt.datetime, keys: dict[str, str] | None = None, suites: list[dict] | None = None) -> dict:
     rows = []
-    for rec in sources[SOURCE_FIELDS].to_dict("records"):
-        row = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in rec.items()
-               if k != "reason" or rec["status"] == "skipped"}
+    columns = [[None if isinstance(v, float) and v != v else v for v in sources[name].tolist()]  # NaN -> None
+               for name in SOURCE_FIELDS]
+    fields = [name for name in SOURCE_FIELDS if name != "reason"]  # a reason is written for skipped sources only
+    for values in zip(*columns, strict=True):
+        rec = dict(zip(SOURCE_FIELDS, values, strict=True))
+        row = rec if rec["status"] == "skipped" else {name: rec[name] for name in fields}
         if rec["status"] == "audited":
             row["not_assessed"] = not_assessed(rec["language"])
         if keys and rec["source"] in keys:

@@ -152,21 +152,22 @@ def score_sources(sources: pd.DataFrame, findings: list[Finding], cfg: dict,
     audited = sources[sources["status"] == "audited"].sort_values(["story", "source"])
     languages = languages_of(audited)
     story_size = audited["story"].value_counts().to_dict()
-    spotless: dict[tuple, dict[str, dict]] = {}  # sources without findings that read alike are scored once
+    # sources without findings that read alike are scored once and share that (read-only) components dict
+    spotless: dict[tuple, tuple[dict[str, dict], float, str]] = {}
     for source, story in zip(audited["source"], audited["story"], strict=True):
         own = by_source.get(source, [])
         mine = (metrics or {}).get(source, {})
         holds = conditions(languages[source], int(story_size[story]) - 1, mine)
         key = None if own else _reading(mine, holds)
         if key is not None and key in spotless:
-            parts = {name: {**part, "finding_ids": []} for name, part in spotless[key].items()}
+            parts, value, letter = spotless[key]
         else:
             parts = {name: _component(name, spec, own, mine, cfg, holds) for name, spec in components.items()}
+            value = total(parts, scale)
+            letter = grade(value, cfg.get("grades", {}))
             if key is not None:
-                spotless[key] = parts
-        value = total(parts, scale)
-        entry = {"source": source, "story": story, "score": value, "grade": grade(value, cfg.get("grades", {})),
-                 "components": parts,
+                spotless[key] = parts, value, letter
+        entry = {"source": source, "story": story, "score": value, "grade": letter, "components": parts,
                  "findings": dict(sorted(Counter(f.kind for f in own if not f.suppressed).items())) if own else {}}
         if mine.get("syndicated_with"):
             entry["syndicated_with"] = mine["syndicated_with"]
