@@ -35,7 +35,7 @@ import pandas as pd
 
 from .errors import MissingDependency
 from .language import detect as detect_language
-from .parallel import PARALLEL_MIN_SOURCES, map_items
+from .parallel import PARALLEL_MIN_SOURCES, default_jobs, map_items
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -357,10 +357,11 @@ def _html_text(html: str) -> str | None:
 # ---------------------------------------------------------------- JSON and JSONL records
 
 
-def _bounded_lines(fh: IO[AnyStr], limit: int, newline: AnyStr) -> Iterator[tuple[int, AnyStr | None]]:
-    """(line number, line) of a file read one line at a time; None for a line over `limit`."""
-    number = 0
-    while True:
+def _bounded_lines(fh: IO[AnyStr], limit: int, newline: AnyStr, number: int = 0,
+                   stop: int | None = None) -> Iterator[tuple[int, AnyStr | None]]:
+    """(line number, line) of a file read one line at a time; None for a line over `limit`. With `stop`
+    (a line start), the lines that start before it; `number` is the count of lines before the first."""
+    while stop is None or fh.tell() < stop:
         line = fh.readline(limit + 1)
         if not line:
             return
@@ -375,17 +376,21 @@ def _bounded_lines(fh: IO[AnyStr], limit: int, newline: AnyStr) -> Iterator[tupl
             yield number, line
 
 
-def _jsonl_lines(path: Path, max_bytes: int) -> Iterator[tuple[int, str | None, str | None]]:
-    """(line number, text, problem) of each line of a JSONL file, streamed."""
+def _jsonl_lines(path: Path, max_bytes: int, part: Part | None = None) -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, text, problem) of each line of a JSONL file (or of one part of it), streamed."""
     with path.open("rb") as fh:
         head = fh.read(2)
         fh.seek(0)
-        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # never cut into parts (`_parts`)
             text_fh = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
             for number, line in _bounded_lines(text_fh, max_bytes // 2, "\n"):
                 yield number, line, None if line is not None else _too_large(number, max_bytes)
             return
-        for number, raw in _bounded_lines(fh, max_bytes, b"\n"):
+        before, stop = 0, None
+        if part is not None:
+            fh.seek(part.start)
+            before, stop = part.lines_before, part.stop
+        for number, raw in _bounded_lines(fh, max_bytes, b"\n", before, stop):
             if raw is None:
                 yield number, None, _too_large(number, max_bytes)
                 continue
@@ -422,10 +427,71 @@ def _read_jsonl(root: Path, path: Path, max_bytes: int) -> Iterator[Source]:
     yield from _capped(_jsonl_rows(base, story, path, max_bytes), base, story, path, "line")
 
 
-def _jsonl_rows(base: str, story: str, path: Path, max_bytes: int) -> Iterator[tuple[int, Source]]:
-    last = 0
+@dataclass(frozen=True)
+class Part:
+    """Lines of a big JSONL file read by one worker: those starting in [start, stop), numbered from
+    lines_before + 1."""
+
+    start: int
+    stop: int
+    lines_before: int
+
+
+PART_BYTES = 8 << 20
+"""A big JSONL file (BIG_INPUT_BYTES or more) is read in parts of about this size, by several workers."""
+
+
+def _parts(path: Path, size: int, jobs: int) -> list[Part]:
+    """A UTF-8 JSONL file cut at line starts into parts for `jobs` workers (one part when not worth it)."""
+    count = min(max(1, size // PART_BYTES), 4 * jobs) if jobs > 1 else 1
+    whole = [Part(0, size, 0)]
+    if count < 2:
+        return whole
+    parts: list[Part] = []
+    start = lines = 0
     try:
-        for number, line, problem in _jsonl_lines(path, max_bytes):
+        with path.open("rb") as fh:
+            if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                return whole
+            fh.seek(0)
+            for k in range(1, count):
+                cut, newlines = _line_start_after(fh, size * k // count)
+                if cut >= size:
+                    break
+                if cut > start:
+                    parts.append(Part(start, cut, lines))
+                    start, lines = cut, lines + newlines
+    except OSError:
+        return whole  # reported when the file is read
+    return [*parts, Part(start, size, lines)]
+
+
+def _line_start_after(fh: IO[bytes], target: int) -> tuple[int, int]:
+    """(the first line start at or after `target`, newlines read on the way) from fh's position, which
+    is a line start: the file is read in chunks, never a whole long line at once."""
+    at, newlines, ends_line = fh.tell(), 0, True
+    while at < target:
+        chunk = fh.read(min(1 << 20, target - at))
+        if not chunk:
+            return at, newlines
+        newlines += chunk.count(b"\n")
+        at += len(chunk)
+        ends_line = chunk.endswith(b"\n")
+    while not ends_line:
+        piece = fh.readline(1 << 20)
+        if not piece:
+            break
+        at += len(piece)
+        ends_line = piece.endswith(b"\n")
+        newlines += ends_line
+    return at, newlines
+
+
+def _jsonl_rows(base: str, story: str, path: Path, max_bytes: int,
+                part: Part | None = None) -> Iterator[tuple[int, Source]]:
+    last = part.lines_before if part else 0
+    try:
+        for number, line, problem in _jsonl_lines(path, max_bytes, part):
             last = number
             if problem or line is None:
                 yield number, _skip(f"{base}#{number}", story, path, problem or f"line {number}: unreadable")
@@ -606,6 +672,51 @@ def _read_and_detect(item: tuple[Path, Path, int]) -> list[tuple[Source, str]]:
     return [(src, detect_language(src.text) if src.status == "audited" else "") for src in _read_safely(*item)]
 
 
+Work = tuple[Path, Path, int] | tuple[Path, Path, int, Part]
+"""What one worker reads: a file (root, path, max_bytes), or a part of a big JSONL file."""
+
+
+def _cut(item: tuple[Path, Path, int], jobs: int) -> list[Work]:
+    """A big JSONL file as parts read side by side; any other file as itself."""
+    root, path, max_bytes = item
+    if jobs < 2 or path.suffix.lower() != ".jsonl":
+        return [item]
+    size, problem = _inspect(path)
+    if problem or size < BIG_INPUT_BYTES:
+        return [item]
+    parts = _parts(path, size, jobs)
+    return [(root, path, max_bytes, part) for part in parts] if len(parts) > 1 else [item]
+
+
+def _read_work(work: Work) -> list:
+    """A file's sources with their languages (`_read_and_detect`), or a part's numbered rows with theirs."""
+    if len(work) == 3:
+        return _read_and_detect(work)
+    root, path, max_bytes, part = work
+    base, story = _ids_for(root, path)
+    try:
+        rows = list(_jsonl_rows(base, story, path, max_bytes, part))
+    except ImportError as exc:  # the installation is broken, not the file
+        raise MissingDependency(_package_of(exc), str(exc).splitlines()[0] if str(exc) else "") from exc
+    except Exception as exc:  # noqa: BLE001 - a bad file never aborts the run
+        first = part.lines_before + 1
+        rows = [(first, _skip(f"{base}#{first}", story, path,
+                              f"internal error while reading lines from {first}: {type(exc).__name__}: {exc}"))]
+    return [(n, src, detect_language(src.text) if src.status == "audited" else "") for n, src in rows]
+
+
+def _joined(works: list[Work], results: list[list]) -> list[tuple[Source, str]]:
+    """The sources of a file read in parts, as one read would give them (bad lines capped file-wide)."""
+    if len(works) == 1 and len(works[0]) == 3:
+        return results[0]
+    root, path = works[0][0], works[0][1]
+    base, story = _ids_for(root, path)
+    rows = [row for result in results for row in result]
+    language = {id(src): lang for _, src, lang in rows}
+    capped = _capped(((n, src) for n, src, _ in rows), base, story, path, "line")
+    return [(src, language.get(id(src), "")) for src in capped]
+
+
 def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = 1,
            meanwhile: Callable[[], object] | None = None) -> pd.DataFrame:
     """The `sources` frame for the given inputs (each file once, see the module's docstring), with each
@@ -621,9 +732,11 @@ def ingest(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | No
         else:
             plan.append(None)
             to_read.append((root, path, max_bytes))
-    few_but_big = _total_bytes(to_read) >= BIG_INPUT_BYTES  # one big feed: read in a worker while `meanwhile` runs
-    read = iter(map_items(_read_and_detect, to_read, jobs, min_items=1 if few_but_big else PARALLEL_MIN_SOURCES,
-                          meanwhile=meanwhile))
+    few_but_big = _total_bytes(to_read) >= BIG_INPUT_BYTES  # one big feed: read in workers while `meanwhile` runs
+    works = [_cut(item, jobs or default_jobs()) if few_but_big else [item] for item in to_read]
+    done = iter(map_items(_read_work, [w for ws in works for w in ws], jobs,
+                          min_items=1 if few_but_big else PARALLEL_MIN_SOURCES, meanwhile=meanwhile))
+    read = iter([_joined(ws, [next(done) for _ in ws]) for ws in works])
     rows = [pair for entry in plan for pair in ([entry] if entry else next(read))]
     frame = sources_frame([src for src, _ in rows])
     frame["language"] = pd.Series([language for _, language in rows], index=frame.index, dtype=object)

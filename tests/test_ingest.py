@@ -128,3 +128,72 @@ def test_one_big_feed_is_read_by_a_worker_while_the_suites_are_built(tmp_path, m
     assert asked == [stage.PARALLEL_MIN_SOURCES, 1]
     pd.testing.assert_frame_equal(small, big)
     assert len(big) == 50 and set(big["status"]) == {"audited"}
+
+
+def _mixed_feed(n: int) -> bytes:
+    """A JSONL feed with every kind of line: good records (some French, some with the same id), blank
+    lines, bad JSON, a non-object, an undecodable line, an over-long record, and a UTF-8 BOM first."""
+    lines = []
+    for i in range(n):
+        kind = i % 9
+        if kind == 1:
+            lines.append(b"")
+        elif kind == 2:
+            lines.append(b"{not json")
+        elif kind == 3:
+            lines.append(b"[1, 2]")
+        elif kind == 4:
+            lines.append(b'{"id": "x", "text": "caf\xe9 au lait\\n\\nLe conseil a vot\xe9."}')
+        elif kind == 5:
+            lines.append(json.dumps({"id": f"r{i}", "text": "Long " + "word " * 400}).encode())
+        elif kind == 6:
+            lines.append(json.dumps({"id": "same", "text": f"Titre {i}\n\nLe conseil municipal a voté le budget "
+                                     "de la ville hier soir après un long débat sur les routes."},
+                                    ensure_ascii=False).encode())
+        else:
+            lines.append(json.dumps({"id": f"r{i}", "text": f"Record {i}\n\nThe council met on day {i}."}).encode())
+    return b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n"
+
+
+def test_a_big_feed_read_in_parts_gives_the_one_read_frame(tmp_path, monkeypatch):
+    """A big JSONL file is cut at line starts and its parts read side by side: the frame (ids, line numbers
+    in skip reasons, bad lines capped file-wide, languages, order) is the one a single read gives."""
+    import pandas as pd
+
+    from auditor import ingest as stage
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(_mixed_feed(400))
+    (tmp_path / "other.txt").write_text("Headline\n\nThe council met and voted on the plan.\n", encoding="utf-8")
+    one = stage.ingest([tmp_path], max_bytes=1500, jobs=1)
+    monkeypatch.setattr(stage, "BIG_INPUT_BYTES", 1000)
+    monkeypatch.setattr(stage, "PART_BYTES", 1000)
+    parts = stage._parts(feed, feed.stat().st_size, 2)
+    assert len(parts) == 8 and parts[0].start == 0 and parts[-1].stop == feed.stat().st_size
+    data = feed.read_bytes()
+    for part in parts:  # each starts a line, and knows how many lines come before it
+        assert part.start == 0 or data[part.start - 1:part.start] == b"\n"
+        assert data[:part.start].count(b"\n") == part.lines_before
+    handed: list = []
+    real = stage.map_items
+
+    def spying(fn, items, jobs=None, min_items=stage.PARALLEL_MIN_SOURCES, meanwhile=None):
+        handed.extend(items)
+        return real(fn, items, jobs, min_items=min_items, meanwhile=meanwhile)
+
+    monkeypatch.setattr(stage, "map_items", spying)
+    two = stage.ingest([tmp_path], max_bytes=1500, jobs=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert [w[3] for w in handed if len(w) == 4] == parts  # the feed was read as its eight parts
+    reasons = " ".join(one["reason"].dropna())
+    assert "more bad lines not listed one by one" in reasons and "too large" in reasons
+    assert set(one.loc[one["status"] == "audited", "language"]) >= {"en", "fr"}
+
+
+def test_a_utf16_feed_is_not_cut_into_parts(tmp_path):
+    from auditor import ingest as stage
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"r{i}", "text": f"Record {i}\n\nThe council met."}) + "\n"
+                            for i in range(100)), encoding="utf-16")
+    assert stage._parts(feed, feed.stat().st_size, 2) == [stage.Part(0, feed.stat().st_size, 0)]
