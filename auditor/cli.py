@@ -295,10 +295,10 @@ def console() -> None:
     """The `auditor` console script: `main()`, then the process ends without freeing its heap object by
     object (a 200,000-record run holds 3.5 GB of small objects; Python's own teardown took 8 s to free
     them after the reports were written). Exit handlers run first (temporary folders, logging), and
-    the output streams are flushed; with another thread still running, Python exits as usual."""
+    the output streams are flushed; with another (non-daemon) thread still running, Python exits as usual."""
     code = main()
-    if threading.active_count() > 1:
-        sys.exit(code)
+    if any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate()):
+        sys.exit(code)  # Python joins it first
     _exit_now(code)
 
 

@@ -189,10 +189,12 @@ def test_console_script_keeps_the_exit_code_output_and_exit_handlers(tmp_path, c
     import subprocess
     import sys
 
-    ran = tmp_path / "exit-handler-ran"
-    code = ("import atexit, sys\n"
+    ran, ended = tmp_path / "exit-handler-ran", tmp_path / "os-exit-code"
+    code = ("import atexit, os, sys\n"
             "from auditor import cli\n"
             f"atexit.register(lambda: open({str(ran)!r}, 'w').close())\n"
+            "real_exit = os._exit\n"
+            f"os._exit = lambda code: open({str(ended)!r}, 'w').write(str(code)) and real_exit(code)\n"
             f"sys.argv = ['auditor', 'audit', {str(ROOT / 'seeds')!r}, '--out', {str(tmp_path / 'o')!r}, "
             "'--format', 'json', '--fail-on', 'info']\n"
             "cli.console()\n"
@@ -202,3 +204,4 @@ def test_console_script_keeps_the_exit_code_output_and_exit_handlers(tmp_path, c
     assert main(["audit", str(ROOT / "seeds"), "--out", str(tmp_path / "p"), "--format", "json", "--fail-on", "info"]) == 1
     assert done.stdout == capsys.readouterr().out  # the whole summary, and nothing after it
     assert "001_f3a0a87b8cbc2b14" in done.stdout and ran.exists()
+    assert ended.read_text() == "1"  # no teardown, even with GX's daemon progress thread alive
