@@ -179,17 +179,44 @@ Layout = Callable[[str], tuple[tuple[tuple[int, int], ...], bool]]
 """A paragraph body -> (its sentences' (start, end) relative to it, whether it is a heading)."""
 
 
+OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Line breaks for str.splitlines that LineIndex does not count (ingest removes or converts them all)."""
+
+
+def _numbered_paragraphs(segmenter: Segmenter, text: str) -> Iterator[tuple[int, int, int | None]]:
+    """(start, end, line) of each paragraph: a paragraph per line gets its line number from the count of
+    lines (it holds no break, nor do its sentences); None when the text is hard-wrapped or holds other
+    breaks (LineIndex numbers those)."""
+    lines = list(_lines(text))
+    if _hard_wrapped(text, lines) or OTHER_BREAKS.search(text):
+        for start, end in segmenter.paragraphs(text):
+            yield start, end, None
+        return
+    for number, (start, end) in enumerate(lines, 1):
+        s, e = _strip(text, start, end)
+        if s < e:
+            yield s, e, number
+
+
 def _segment_one(segmenter: Segmenter, layout: Layout, source: str, story: str, text: str,
                  paras: list[tuple], sents: list[tuple]) -> None:
     """Append the paragraph rows and sentence rows (without row_id) of one source, in column order.
     A paragraph's sentences depend on its body only (`layout`, read once per distinct body)."""
-    index = LineIndex(text)
-    for para, (start, end) in enumerate(segmenter.paragraphs(text)):
+    index: LineIndex | None = None
+    for para, (start, end, number) in enumerate(_numbered_paragraphs(segmenter, text)):
+        if number is None and index is None:
+            index = LineIndex(text)
         bullet = BULLET.match(text, start)
         body_start = bullet.end() if bullet and bullet.end() < end else start
         body = text[body_start:end]
         spans, is_heading = layout(body)
         is_bullet = bool(bullet)
+        if index is None:
+            paras.append((source, story, para, body_start, end, number, number, body, is_bullet, is_heading))
+            for sent, (s, e) in enumerate(spans):
+                s, e = body_start + s, body_start + e
+                sents.append((source, story, para, sent, s, e, number, number, text[s:e], is_bullet, is_heading))
+            continue
         paras.append((source, story, para, body_start, end, index.line(body_start),
                       index.end_line(body_start, end), body, is_bullet, is_heading))
         for sent, (s, e) in enumerate(spans):

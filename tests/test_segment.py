@@ -60,3 +60,27 @@ def test_line_index():
     idx = LineIndex("ab\ncd\r\nef")
     assert [idx.line(i) for i in (0, 2, 3, 5, 7, 8)] == [1, 1, 2, 2, 3, 3]
     assert idx.end_line(3, 9) == 3
+
+
+def test_line_numbers_counted_from_lines_are_those_of_the_line_index():
+    """A text of one paragraph per line numbers its paragraphs by counting lines; hard-wrapped text and
+    other breaks (form feed, U+2028) go through LineIndex: either way, every row's line and end_line
+    are LineIndex's for its start and end, on random mixes of breaks, bullets, blanks and wrapped blocks."""
+    import random
+
+    rng = random.Random(5)
+    pieces = ["Hello world.", "", " ", "- a bullet item", "2) numbered", "A heading", "One. Two! Three?",
+              "x" * 60 + ".", "with \u2028 a separator", "form\x0cfeed", "  indented line.  "]
+    texts = ["".join(rng.choice(pieces) + rng.choice(["\n", "\r\n", "\r", "\n\n", " "])
+                     for _ in range(rng.randint(1, 25))) for _ in range(400)]
+    texts += ["\n".join(("word " * rng.randint(9, 18)).strip() for _ in range(8)) + "\n\n"
+              + "\n".join(("more " * 12).strip() for _ in range(6)) for _ in range(20)]  # hard-wrapped
+    sources = pd.DataFrame([{"source": f"s{i}", "story": "x", "text": t, "status": "audited"}
+                            for i, t in enumerate(texts)])
+    paragraphs, sentences = segment(sources)
+    assert len(sentences) > 2000
+    for frame in (paragraphs, sentences):
+        for source, start, end, line, end_line in zip(frame["source"], frame["start"], frame["end"], frame["line"],
+                                                      frame["end_line"], strict=True):
+            index = LineIndex(texts[int(source[1:])])
+            assert (line, end_line) == (index.line(start), index.end_line(start, end)), (source, start)

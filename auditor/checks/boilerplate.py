@@ -96,13 +96,15 @@ class Rules:
         return next((name for name, pat in self.tail_headers if pat.fullmatch(text.strip())), None)
 
 
-def _paragraph_rules(texts: list[str], rules: Rules, line_rule: Callable[[str], str | None]) -> list[str | None]:
-    """The rule that makes each paragraph of one source chrome (None for article text); `line_rule` is
-    rules.line_rule or a memo of it."""
+def _paragraph_rules(texts: list[str], rules: Rules, line_rule: Callable[[str], str | None],
+                     header_rule: Callable[[str], str | None] | None = None) -> list[str | None]:
+    """The rule that makes each paragraph of one source chrome (None for article text); `line_rule` and
+    `header_rule` are the rules' own or memos of them."""
+    header_rule = header_rule or rules.header_rule
     found: list[str | None] = list(map(line_rule, texts))
     first = max(0, len(texts) - rules.tail_max_paragraphs - 1)  # a tail header sits near the end
     for i in range(first, len(texts)):
-        header = rules.header_rule(texts[i])
+        header = header_rule(texts[i])
         tail = texts[i + 1:]
         if header and len(tail) <= rules.tail_max_paragraphs and all(len(t) <= rules.tail_max_chars for t in tail):
             found[i] = header
@@ -116,12 +118,13 @@ def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> No
     """Fill boilerplate_rule (the matched rule) and is_boilerplate (excluded from claims) in both frames, in place."""
     rules = Rules.from_lexicon(lexicon or {})
     line_rule = memo_by_text(rules.line_rule)  # a paragraph given again (wire copy) is read once
+    header_rule = memo_by_text(rules.header_rule)
     found: list[str | None] = []
     sources, texts = paragraphs["source"].tolist(), paragraphs["text"].tolist()
     start = 0
     for end in range(1, len(sources) + 1):  # paragraphs of a source are contiguous
         if end == len(sources) or sources[end] != sources[start]:
-            found.extend(_paragraph_rules(texts[start:end], rules, line_rule))
+            found.extend(_paragraph_rules(texts[start:end], rules, line_rule, header_rule))
             start = end
     paragraphs["boilerplate_rule"] = pd.Series(found, index=paragraphs.index, dtype=object)
     short = paragraphs["text"].str.len() <= rules.mark_max_chars
