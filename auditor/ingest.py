@@ -79,7 +79,7 @@ def _printable(name: str) -> str:
         code = ord(match.group(0))
         return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
 
-    return _SURROGATE.sub(escape, name)
+    return name if name.isascii() else _SURROGATE.sub(escape, name)
 
 
 def _skip(source: str, story: str, path: Path, reason: str) -> Source:
@@ -213,7 +213,10 @@ def _clean_text(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """The text that is audited: mojibake repaired, control characters dropped."""
+    """The text that is audited: mojibake repaired, control characters dropped (in ASCII text there is
+    no mojibake, surrogate or Unicode line separator: only the controls are looked for)."""
+    if text.isascii():
+        return _CONTROL.sub("", text)
     return _clean_text(repair_mojibake(text))
 
 
@@ -712,6 +715,8 @@ def _joined(works: list[Work], results: list[list]) -> list[tuple[Source, str]]:
     root, path = works[0][0], works[0][1]
     base, story = _ids_for(root, path)
     rows = [row for result in results for row in result]
+    if rows and all(src.status == "audited" for _, src, _ in rows):  # nothing to cap
+        return [(src, lang) for _, src, lang in rows]
     language = {id(src): lang for _, src, lang in rows}
     capped = _capped(((n, src) for n, src, _ in rows), base, story, path, "line")
     return [(src, language.get(id(src), "")) for src in capped]

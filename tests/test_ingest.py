@@ -197,3 +197,20 @@ def test_a_utf16_feed_is_not_cut_into_parts(tmp_path):
     feed.write_text("".join(json.dumps({"id": f"r{i}", "text": f"Record {i}\n\nThe council met."}) + "\n"
                             for i in range(100)), encoding="utf-16")
     assert stage._parts(feed, feed.stat().st_size, 2) == [stage.Part(0, feed.stat().st_size, 0)]
+
+
+def test_a_clean_big_feed_read_in_parts_gives_the_one_read_frame(tmp_path, monkeypatch):
+    """No bad line to cap: the parts' sources are taken as they come, in order, as one read gives them."""
+    import pandas as pd
+
+    from auditor import ingest as stage
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"r{i}", "text": f"Record {i}\n\nThe council met on day {i}."}) + "\n"
+                            for i in range(300)), encoding="utf-8")
+    one = stage.ingest([tmp_path], jobs=1)
+    monkeypatch.setattr(stage, "BIG_INPUT_BYTES", 1000)
+    monkeypatch.setattr(stage, "PART_BYTES", 2000)
+    assert len(stage._parts(feed, feed.stat().st_size, 2)) == 8
+    pd.testing.assert_frame_equal(one, stage.ingest([tmp_path], jobs=2))
+    assert one["source"].tolist() == [f"feed/r{i}" for i in range(300)]
