@@ -214,3 +214,17 @@ def test_a_clean_big_feed_read_in_parts_gives_the_one_read_frame(tmp_path, monke
     assert len(stage._parts(feed, feed.stat().st_size, 2)) == 8
     pd.testing.assert_frame_equal(one, stage.ingest([tmp_path], jobs=2))
     assert one["source"].tolist() == [f"feed/r{i}" for i in range(300)]
+
+
+def test_ascii_text_is_normalized_as_any_text():
+    """The ASCII shortcut of normalize_text (controls only) gives what the full repair gives."""
+    import random
+
+    from auditor import ingest as stage
+
+    rng = random.Random(2)
+    alphabet = [chr(c) for c in range(128)] + ["é", "Ã©", "â€™", "\u2028", "\ud800", "Â"]
+    texts = ["".join(rng.choice(alphabet[:128] if i % 2 else alphabet) for _ in range(rng.randint(0, 60)))
+             for i in range(20000)]
+    assert sum(t.isascii() for t in texts) > 9000
+    assert all(stage.normalize_text(t) == stage._clean_text(stage.repair_mojibake(t)) for t in texts)
