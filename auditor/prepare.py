@@ -33,25 +33,30 @@ class Prepared:
 
 
 def prepare(sources: pd.DataFrame, config: Config, frame_names: set[str], jobs: int = 1) -> Prepared:
-    """All per-story stages for the given sources (no I/O): in this process, or with the detectors
-    shared between this process and jobs - 1 forked workers (`_detect_shared`)."""
+    """All per-story stages for the given sources (no I/O): in this process, or with the claims and
+    the detectors shared between this process and jobs - 1 forked workers (`_detect_shared`)."""
     listed = config.lexicons.get("abbreviations", {}).get("abbreviations", [])
     paragraphs, sentences = segment(sources, Segmenter(frozenset(listed) or DEFAULT_ABBREVIATIONS))
     boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
     audited = sources[sources["status"] == "audited"]
     texts = dict(zip(audited["source"], audited["text"], strict=True))
     corpus = Corpus(config=config, sources=sources, paragraphs=paragraphs, sentences=sentences, texts=texts)
-    corpus.claims = extract_claims(corpus)
     counts = {"paragraphs": len(paragraphs), "sentences": len(sentences)}
     if jobs > 1:
         frames, metrics = _detect_shared(corpus, frame_names, jobs)
     else:
+        corpus.claims = extract_claims(corpus)
         frames, metrics = detect_all(corpus, frame_names), source_metrics(corpus)
     return Prepared(corpus.claims, frames, metrics, counts)
 
 
 METRICS = "source metrics"
 """The task name of `source_metrics` among the detectors shared out by `_detect_shared`."""
+READS_CLAIMS = frozenset({"figure_conflict", "date_conflict", METRICS})
+"""The tasks that read `corpus.claims`: they run in this process, which extracts the claims while the
+workers (forked before) run the others."""
+CLAIMS = 0.35
+"""Typical cost of extracting the claims, in TYPICAL_COST's unit: this process's share starts with it."""
 TYPICAL_COST = {"name_conflict": 3.6, "duplicate_paragraph": 2.0, METRICS: 2.0, "garbled_text": 1.5,
                 "unattributed_allegation": 0.4, "term_confusion": 0.4, "boilerplate": 0.3,
                 "claim_conflict": 0.3, "title_conflict": 0.2, "list_conflict": 0.2, "unbalanced_punctuation": 0.2,
@@ -63,15 +68,22 @@ _SHARED: Corpus | None = None  # the corpus forked detector workers read (inheri
 
 
 def _shares(tasks: list[str], n: int) -> list[list[str]]:
-    """Tasks split into n shares of about equal typical cost."""
-    return _balanced(tasks, lambda t: TYPICAL_COST.get(t, 1.0), n)
+    """Tasks split into n shares of about equal typical cost; the first (this process's) holds every task
+    that reads the claims, and the extraction of the claims."""
+    def weight(task: str) -> float:
+        return TYPICAL_COST.get(task, 1.0)
+
+    here = [t for t in tasks if t in READS_CLAIMS]
+    return _balanced([t for t in tasks if t not in READS_CLAIMS], weight, n,
+                     first=(here, CLAIMS + sum(map(weight, here))))
 
 
-def _balanced(items: list[str], weight: Callable[[str], float], n: int) -> list[list[str]]:
+def _balanced(items: list[str], weight: Callable[[str], float], n: int,
+              first: tuple[list[str], float] = ([], 0.0)) -> list[list[str]]:
     """Items in n bins of about equal total weight: the heaviest first, each into the lightest bin so far
-    (ties by name: deterministic)."""
-    bins: list[list[str]] = [[] for _ in range(n)]
-    load = [0.0] * n
+    (ties by name: deterministic); `first` is what the first bin already holds, and its weight."""
+    bins: list[list[str]] = [list(first[0])] + [[] for _ in range(n - 1)]
+    load = [first[1]] + [0.0] * (n - 1)
     for item in sorted(items, key=lambda x: (-weight(x), x)):
         k = load.index(min(load))
         bins[k].append(item)
@@ -88,15 +100,19 @@ def _run_tasks(tasks: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, dic
 
 
 def _detect_shared(corpus: Corpus, frame_names: set[str], jobs: int) -> tuple[dict[str, pd.DataFrame], dict]:
-    """The detectors and the metrics of one big story shared between this process (the first share,
-    the costliest task's) and jobs - 1 forked workers that inherit the corpus: the detectors read
-    the same frames and never each other's output, so the results are those of one process."""
+    """The claims, the detectors and the metrics of one big story shared between this process and
+    jobs - 1 workers forked before the claims are extracted: this process extracts them and runs the
+    tasks that read them (READS_CLAIMS) with its share, the workers inherit the corpus without them
+    (None: a task that read them there would fail, not read an empty frame). The detectors read the
+    same frames and never each other's output, so the results are those of one process."""
     global _SHARED
     own, *others = _shares(sorted(frame_names) + [METRICS], jobs)
+    corpus.claims = None  # type: ignore[assignment]  # what the forked workers see
     _SHARED = corpus
     try:
         with worker_pool(len(others)) as pool:
             pending = [pool.submit(_run_tasks, share) for share in others if share]
+            corpus.claims = extract_claims(corpus)
             frames, metrics = _run_tasks(own)
             for done in pending:
                 more, their_metrics = done.result()

@@ -477,7 +477,7 @@ def test_one_story_shares_its_detectors_between_processes_with_the_same_results(
     from auditor.checks import DETECTORS
     from auditor.ingest import ingest
     from auditor.language import with_languages
-    from auditor.prepare import METRICS, _shares, prepare
+    from auditor.prepare import METRICS, READS_CLAIMS, _shares, prepare
 
     root = Path(__file__).resolve().parent.parent / "seeds"
     sources = with_languages(ingest([root]))
@@ -490,7 +490,7 @@ def test_one_story_shares_its_detectors_between_processes_with_the_same_results(
     assert shared.metrics == alone.metrics and shared.counts == alone.counts
     pd.testing.assert_frame_equal(shared.claims, alone.claims)
     own, other = _shares(sorted(DETECTORS) + [METRICS], 2)
-    assert "name_conflict" in own and own and other  # the costliest task stays here (its frame is not pickled)
+    assert set(own) >= READS_CLAIMS and other  # the claims are extracted here once the workers are forked
 
 
 def test_a_run_of_one_big_story_prepares_it_on_every_process(monkeypatch):
