@@ -8,7 +8,10 @@ candidate frames (fresh row ids) and validates each suite once over the whole ru
 from __future__ import annotations
 
 import sys
+import threading
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -55,40 +58,30 @@ METRICS = "source metrics"
 READS_CLAIMS = frozenset({"figure_conflict", "date_conflict", METRICS})
 """The tasks that read `corpus.claims`: they run in this process, which extracts the claims while the
 workers (forked before) run the others."""
-CLAIMS = 0.35
-"""Typical cost of extracting the claims, in TYPICAL_COST's unit: this process's share starts with it."""
 TYPICAL_COST = {"name_conflict": 3.6, "duplicate_paragraph": 2.0, METRICS: 2.0, "garbled_text": 1.5,
                 "unattributed_allegation": 0.4, "term_confusion": 0.4, "boilerplate": 0.3,
                 "claim_conflict": 0.3, "title_conflict": 0.2, "list_conflict": 0.2, "unbalanced_punctuation": 0.2,
                 "date_conflict": 0.2, "repeated_word": 0.1, "figure_conflict": 0.1}
-"""Seconds per 20,000 wire copies in one story, by task: what `_detect_shared` balances (a guide, not a
-measure of every corpus)."""
+"""Seconds per 20,000 wire copies in one story, by task: the order in which `_detect_shared` hands the
+tasks out, heaviest first (a guide: which process runs which task is decided as they finish)."""
 
 _SHARED: Corpus | None = None  # the corpus forked detector workers read (inherited, never pickled)
 
 
-def _shares(tasks: list[str], n: int) -> list[list[str]]:
-    """Tasks split into n shares of about equal typical cost; the first (this process's) holds every task
-    that reads the claims, and the extraction of the claims."""
-    def weight(task: str) -> float:
-        return TYPICAL_COST.get(task, 1.0)
-
-    here = [t for t in tasks if t in READS_CLAIMS]
-    return _balanced([t for t in tasks if t not in READS_CLAIMS], weight, n,
-                     first=(here, CLAIMS + sum(map(weight, here))))
-
-
-def _balanced(items: list[str], weight: Callable[[str], float], n: int,
-              first: tuple[list[str], float] = ([], 0.0)) -> list[list[str]]:
+def _balanced(items: list[str], weight: Callable[[str], float], n: int) -> list[list[str]]:
     """Items in n bins of about equal total weight: the heaviest first, each into the lightest bin so far
-    (ties by name: deterministic); `first` is what the first bin already holds, and its weight."""
-    bins: list[list[str]] = [list(first[0])] + [[] for _ in range(n - 1)]
-    load = [first[1]] + [0.0] * (n - 1)
+    (ties by name: deterministic)."""
+    bins: list[list[str]] = [[] for _ in range(n)]
+    load = [0.0] * n
     for item in sorted(items, key=lambda x: (-weight(x), x)):
         k = load.index(min(load))
         bins[k].append(item)
         load[k] += weight(item)
     return bins
+
+
+def _heaviest_first(tasks: list[str]) -> list[str]:
+    return sorted(tasks, key=lambda t: (-TYPICAL_COST.get(t, 1.0), t))
 
 
 def _run_tasks(tasks: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, dict] | None]:
@@ -101,26 +94,64 @@ def _run_tasks(tasks: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, dic
 
 def _detect_shared(corpus: Corpus, frame_names: set[str], jobs: int) -> tuple[dict[str, pd.DataFrame], dict]:
     """The claims, the detectors and the metrics of one big story shared between this process and
-    jobs - 1 workers forked before the claims are extracted: this process extracts them and runs the
-    tasks that read them (READS_CLAIMS) with its share, the workers inherit the corpus without them
-    (None: a task that read them there would fail, not read an empty frame). The detectors read the
-    same frames and never each other's output, so the results are those of one process."""
+    jobs - 1 workers forked before the claims are extracted. The tasks that do not read the claims wait
+    in one queue, heaviest first; a feeder thread per worker hands it the next one as it finishes the
+    last. This process extracts the claims, runs the tasks that read them (READS_CLAIMS), then takes
+    the heaviest task left, and the next, until the queue is empty: the shares follow what each task
+    costs on this corpus. The workers inherit the corpus without claims (None: a task that read them there
+    would fail, not read an empty frame). The detectors read the same frames and never each other's
+    output, so the results are those of one process."""
     global _SHARED
-    own, *others = _shares(sorted(frame_names) + [METRICS], jobs)
+    tasks = sorted(frame_names) + [METRICS]
+    here = _heaviest_first([t for t in tasks if t in READS_CLAIMS])
+    queue = deque(_heaviest_first([t for t in tasks if t not in READS_CLAIMS]))
+    done: list[tuple[dict[str, pd.DataFrame], dict[str, dict] | None]] = []
+    failed: list[BaseException] = []
     corpus.claims = None  # type: ignore[assignment]  # what the forked workers see
     _SHARED = corpus
     try:
-        with worker_pool(len(others)) as pool:
-            pending = [pool.submit(_run_tasks, share) for share in others if share]
-            corpus.claims = extract_claims(corpus)
-            frames, metrics = _run_tasks(own)
-            for done in pending:
-                more, their_metrics = done.result()
-                frames.update(more)
-                metrics = metrics if their_metrics is None else their_metrics
+        with worker_pool(jobs - 1) as pool:
+            feeders = [threading.Thread(target=_feed, args=(pool, queue, done, failed), daemon=True)
+                       for _ in range(jobs - 1)]
+            for feeder in feeders:
+                feeder.start()
+            try:
+                corpus.claims = extract_claims(corpus)
+                done.append(_run_tasks(here))
+                while True:
+                    try:
+                        task = queue.popleft()  # the heaviest left, as the workers (deque: safe between threads)
+                    except IndexError:
+                        break
+                    done.append(_run_tasks([task]))
+            except BaseException:
+                queue.clear()  # the feeders hand out nothing more
+                raise
+            for feeder in feeders:
+                feeder.join()
+            if failed:
+                raise failed[0]
     finally:
         _SHARED = None
-    return {name: frames[name] for name in sorted(frame_names)}, metrics or {}
+    frames: dict[str, pd.DataFrame] = {}
+    metrics: dict[str, dict] = {}
+    for more, their_metrics in done:
+        frames.update(more)
+        metrics = their_metrics if their_metrics is not None else metrics
+    return {name: frames[name] for name in sorted(frame_names)}, metrics
+
+
+def _feed(pool: ProcessPoolExecutor, queue: deque[str], done: list, failed: list[BaseException]) -> None:
+    """Hand one worker the heaviest task left, one at a time, until the queue is empty or a task fails."""
+    while not failed:
+        try:
+            task = queue.popleft()
+        except IndexError:
+            return
+        try:
+            done.append(pool.submit(_run_tasks, [task]).result())
+        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread
+            failed.append(exc)
 
 
 def chunks(sources: pd.DataFrame, n: int) -> list[pd.DataFrame]:

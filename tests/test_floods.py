@@ -477,7 +477,7 @@ def test_one_story_shares_its_detectors_between_processes_with_the_same_results(
     from auditor.checks import DETECTORS
     from auditor.ingest import ingest
     from auditor.language import with_languages
-    from auditor.prepare import METRICS, READS_CLAIMS, _shares, prepare
+    from auditor.prepare import prepare
 
     root = Path(__file__).resolve().parent.parent / "seeds"
     sources = with_languages(ingest([root]))
@@ -489,8 +489,47 @@ def test_one_story_shares_its_detectors_between_processes_with_the_same_results(
         pd.testing.assert_frame_equal(shared.frames[name], frame, check_like=False)
     assert shared.metrics == alone.metrics and shared.counts == alone.counts
     pd.testing.assert_frame_equal(shared.claims, alone.claims)
-    own, other = _shares(sorted(DETECTORS) + [METRICS], 2)
-    assert set(own) >= READS_CLAIMS and other  # the claims are extracted here once the workers are forked
+
+
+def test_a_failing_detector_of_a_shared_story_stops_the_run(monkeypatch):
+    """A detector that raises, in a worker or here, raises from prepare: nothing is left half-done."""
+    from auditor import checks
+    from auditor.ingest import ingest
+    from auditor.language import with_languages
+    from auditor.prepare import prepare
+
+    def broken(_corpus):
+        raise RuntimeError("boom in a detector")
+
+    sources = with_languages(ingest([Path(__file__).resolve().parent.parent / "seeds"]))
+    for name in ("name_conflict", "repeated_word"):  # the first handed to a worker, one of the last
+        monkeypatch.setitem(checks.DETECTORS, name, broken)
+        with pytest.raises(RuntimeError, match="boom in a detector"):
+            prepare(sources, load_config(), set(checks.DETECTORS), jobs=2)
+        monkeypatch.undo()
+
+
+def test_only_the_tasks_said_to_read_the_claims_read_them():
+    """One story's workers are forked before the claims exist: every other detector must run without them."""
+    from auditor.checks import DETECTORS, boilerplate
+    from auditor.corpus import Corpus
+    from auditor.ingest import ingest
+    from auditor.language import with_languages
+    from auditor.prepare import METRICS, READS_CLAIMS, prepare
+    from auditor.segment import segment
+
+    sources = with_languages(ingest([Path(__file__).resolve().parent.parent / "seeds"]))
+    config = load_config()
+    alone = prepare(sources, config, set(DETECTORS))
+    paragraphs, sentences = segment(sources)
+    boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
+    audited = sources[sources["status"] == "audited"]
+    corpus = Corpus(config=config, sources=sources, paragraphs=paragraphs, sentences=sentences,
+                    texts=dict(zip(audited["source"], audited["text"], strict=True)))
+    corpus.claims = None
+    for name in sorted(set(DETECTORS) - READS_CLAIMS):
+        pd.testing.assert_frame_equal(DETECTORS[name](corpus), alone.frames[name])
+    assert READS_CLAIMS - set(DETECTORS) == {METRICS}
 
 
 def test_a_run_of_one_big_story_prepares_it_on_every_process(monkeypatch):
