@@ -118,7 +118,7 @@ def _detect_shared(corpus: Corpus, frame_names: set[str], jobs: int) -> tuple[di
             try:
                 corpus.claims = extract_claims(corpus)
                 done.append(_run_tasks(here))
-                while True:
+                while not failed:
                     try:
                         task = queue.popleft()  # the heaviest left, as the workers (deque: safe between threads)
                     except IndexError:
