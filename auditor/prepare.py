@@ -39,8 +39,8 @@ def prepare(sources: pd.DataFrame, config: Config, frame_names: set[str], jobs: 
     """All per-story stages for the given sources (no I/O): in this process, or with the claims and
     the detectors shared between this process and jobs - 1 forked workers (`_detect_shared`)."""
     listed = config.lexicons.get("abbreviations", {}).get("abbreviations", [])
-    paragraphs, sentences = segment(sources, Segmenter(frozenset(listed) or DEFAULT_ABBREVIATIONS))
-    boilerplate.mark(paragraphs, sentences, config.lexicons.get("boilerplate", {}))
+    reading = (Segmenter(frozenset(listed) or DEFAULT_ABBREVIATIONS), config.lexicons.get("boilerplate", {}))
+    paragraphs, sentences = _segmented_shared(sources, *reading) if jobs > 1 else _segmented(sources, *reading)
     audited = sources[sources["status"] == "audited"]
     texts = dict(zip(audited["source"], audited["text"], strict=True))
     corpus = Corpus(config=config, sources=sources, paragraphs=paragraphs, sentences=sentences, texts=texts)
@@ -51,6 +51,47 @@ def prepare(sources: pd.DataFrame, config: Config, frame_names: set[str], jobs: 
         corpus.claims = extract_claims(corpus)
         frames, metrics = detect_all(corpus, frame_names), source_metrics(corpus)
     return Prepared(corpus.claims, frames, metrics, counts)
+
+
+def _segmented(sources: pd.DataFrame, segmenter: Segmenter, chrome: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The paragraphs and sentences of the sources, chrome marked."""
+    paragraphs, sentences = segment(sources, segmenter)
+    boilerplate.mark(paragraphs, sentences, chrome)
+    return paragraphs, sentences
+
+
+FIRST_PART = 0.5
+"""Share of the sources this process segments when one story's segmentation is shared."""
+_TO_SEGMENT: tuple[pd.DataFrame, Segmenter, dict] | None = None  # what a forked segmenting worker reads
+
+
+def _segment_rest() -> tuple[pd.DataFrame, pd.DataFrame]:
+    assert _TO_SEGMENT is not None
+    return _segmented(*_TO_SEGMENT)
+
+
+def _segmented_shared(sources: pd.DataFrame, segmenter: Segmenter,
+                      chrome: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`_segmented` for one big story, its sources in two runs side by side (here the first, a forked
+    worker the rest): both stages read one source at a time, so the two parts concatenated, sentence
+    row ids renumbered, are the frames of one run."""
+    global _TO_SEGMENT
+    cut = int(len(sources) * FIRST_PART)
+    first, rest = sources.iloc[:cut], sources.iloc[cut:]
+    if (first["status"] != "audited").all() or (rest["status"] != "audited").all():
+        return _segmented(sources, segmenter, chrome)
+    _TO_SEGMENT = (rest, segmenter, chrome)
+    try:
+        with worker_pool(1) as pool:
+            later = pool.submit(_segment_rest)
+            head = _segmented(first, segmenter, chrome)
+            tail = later.result()
+    finally:
+        _TO_SEGMENT = None
+    paragraphs = pd.concat([head[0], tail[0]], ignore_index=True)
+    sentences = pd.concat([head[1], tail[1]], ignore_index=True)
+    sentences["row_id"] = range(len(sentences))
+    return paragraphs, sentences
 
 
 METRICS = "source metrics"

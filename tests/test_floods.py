@@ -558,3 +558,24 @@ def test_scores_and_outputs_are_built_with_the_analysed_heap_frozen():
     with collector_paused():
         assert gc.get_freeze_count() >= before + len(kept)
     assert gc.get_freeze_count() == before
+
+
+def test_one_story_segmented_in_two_processes_gives_the_frames_of_one():
+    """A big story's sources are segmented and marked in two halves side by side: concatenated, sentence
+    row ids renumbered, the frames are those of one run (skipped sources, chrome and wrapped text included)."""
+    from auditor import prepare as stage
+    from auditor.ingest import Source, finish_source, sources_frame
+    from auditor.segment import Segmenter
+
+    texts = [flood_article(i) for i in range(40)]
+    texts[3] = "Menu\nHome\nNews\n\n" + texts[3] + "\nRead more\nShare this article\n"
+    texts[7] = "\n".join(("word " * 12).strip() for _ in range(8)) + "\n\nThe end of a wrapped text here.\n"
+    rows = [finish_source(Source(source=f"a{i:03d}", story="s", path="x", text=t)) for i, t in enumerate(texts)]
+    rows[5] = finish_source(Source(source="a005", story="s", path="x", text="  "))  # skipped: empty
+    sources = sources_frame(rows)
+    chrome = load_config().lexicons.get("boilerplate", {})
+    alone = stage._segmented(sources, Segmenter(), chrome)
+    shared = stage._segmented_shared(sources, Segmenter(), chrome)
+    for one, two in zip(alone, shared, strict=True):
+        pd.testing.assert_frame_equal(one, two)
+    assert alone[1]["is_boilerplate"].any() and (sources["status"] == "skipped").sum() == 1

@@ -131,7 +131,8 @@ def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> No
     paragraphs["is_boilerplate"] = (paragraphs["boilerplate_rule"].notna() & short).astype(bool)
     key = paragraphs.set_index(["source", "para"])[["boilerplate_rule", "is_boilerplate"]]
     sent_keys = key.reindex(pd.MultiIndex.from_arrays([sentences["source"], sentences["para"]]))
-    sentences["boilerplate_rule"] = sent_keys["boilerplate_rule"].to_numpy()
+    sentences["boilerplate_rule"] = pd.Series(sent_keys["boilerplate_rule"].to_numpy(), index=sentences.index,
+                                              dtype=object)  # as in paragraphs, whatever the rules found
     sentences["is_boilerplate"] = sent_keys["is_boilerplate"].eq(True).to_numpy()
 
 
