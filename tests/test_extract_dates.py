@@ -188,3 +188,25 @@ def test_a_label_word_inside_a_sentence_is_not_a_dateline():
     text = ("Lead paragraph without a date.\n\nPlaintiffs allege the firm updated its policy a month later, "
             "on September 18, 2024, to allow it.\n")
     assert parse_dateline(text) is None
+
+
+def test_a_head_line_without_a_digit_is_read_as_without_a_dateline():
+    """The digit shortcut of _line_dateline gives what reading every mention gives, on random head lines."""
+    import random
+
+    from auditor.extract import dates
+
+    def read_all(line: str) -> tuple | None:
+        for mention in dates._day_mentions(line, 0, len(line), "en"):
+            if dates._is_dateline(line, line[:mention.start]):
+                return mention.year, mention.month or 0, mention.day or 0
+            return None
+        return None
+
+    rng = random.Random(4)
+    words = ["March", "Mar.", "3", "3rd", "third", "Tuesday", "2024", "on", "WASHINGTON,", "Updated", "Jan",
+             "first", "of", "|", "•", "12", "2", "Published:", "-"]
+    lines = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 7))) for _ in range(20000)]
+    found = [dates._line_dateline.__wrapped__(line, "en") for line in lines]
+    assert found == [read_all(line) for line in lines]
+    assert sum(f is not None for f in found) > 500

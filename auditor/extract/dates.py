@@ -434,11 +434,17 @@ def parse_dateline_parts(text: str, language: str = "en") -> tuple[int | None, i
     return None
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 @lru_cache(maxsize=1 << 14)
 def _line_dateline(line: str, language: str) -> tuple[int | None, int, int] | None:
     """The dateline of one head line: its first day-precise date, if that reads as a dateline. A line
     is read alone (what comes before and after it plays no part for such a date), so the lines wire
-    copies share are read once."""
+    copies share are read once. An English day-precise date holds its day's digits (`_DAY`): a line
+    without a digit has none."""
+    if language == "en" and not _ANY_DIGIT.search(line):
+        return None
     for mention in _day_mentions(line, 0, len(line), language):
         if _is_dateline(line, line[:mention.start]):
             return mention.year, mention.month or 0, mention.day or 0
