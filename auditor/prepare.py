@@ -2,7 +2,9 @@
 
 Every cross-source comparison stays inside a story, so stories are independent: they are cut
 into chunks balanced by text size and prepared in parallel (`--jobs`). The parent concatenates the
-candidate frames (fresh row ids) and validates each suite once over the whole run.
+candidate frames (fresh row ids) and validates each suite once over the whole run. A run of one
+story cannot be cut: its segmentation is shared by halves of its sources, its detectors task by
+task (`_segmented_shared`, `_detect_shared`).
 """
 
 from __future__ import annotations
