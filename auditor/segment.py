@@ -42,14 +42,7 @@ class Segmenter:
 
     def paragraphs(self, text: str) -> Iterator[tuple[int, int]]:
         """(start, end) of each paragraph: one per non-empty line, or per block when hard-wrapped."""
-        lines = list(_lines(text))
-        if _hard_wrapped(text, lines):
-            yield from _blocks(text, lines)
-            return
-        for start, end in lines:
-            s, e = _strip(text, start, end)
-            if s < e:
-                yield s, e
+        return ((start, end) for start, end, _line in _numbered_paragraphs(text))
 
     def sentences(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         """(start, end) of each sentence inside text[start:end]."""
@@ -150,7 +143,7 @@ def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[
     audited = sources[sources["status"] == "audited"]
     layout = memo_by_text(lambda body: (tuple(segmenter.sentences(body, 0, len(body))), _is_heading(body)))
     for source, story, text in zip(audited["source"], audited["story"], audited["text"], strict=True):
-        _segment_one(segmenter, layout, source, story, text, paras, sents)
+        _segment_one(layout, source, story, text, paras, sents)
     sents = [(i, *row) for i, row in enumerate(sents)]  # row_id: the sentence's number in the run
     frames = (plain_strings(_frame(paras, PARA_COLUMNS)), plain_strings(_frame(sents, SENT_COLUMNS)))
     for frame in frames:  # every stage may rely on the chrome columns: nothing is chrome until marked
@@ -183,27 +176,27 @@ OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 """Line breaks for str.splitlines that LineIndex does not count (ingest removes or converts them all)."""
 
 
-def _numbered_paragraphs(segmenter: Segmenter, text: str) -> Iterator[tuple[int, int, int | None]]:
-    """(start, end, line) of each paragraph: a paragraph per line gets its line number from the count of
-    lines (it holds no break, nor do its sentences); None when the text is hard-wrapped or holds other
-    breaks (LineIndex numbers those)."""
+def _numbered_paragraphs(text: str) -> Iterator[tuple[int, int, int | None]]:
+    """(start, end, line) of each paragraph: one per non-empty line, numbered by counting lines (it holds
+    no break, nor do its sentences), or one per block when hard-wrapped; the line is None for blocks and
+    for a text with other breaks (LineIndex numbers those)."""
     lines = list(_lines(text))
-    if _hard_wrapped(text, lines) or OTHER_BREAKS.search(text):
-        for start, end in segmenter.paragraphs(text):
+    if _hard_wrapped(text, lines):
+        for start, end in _blocks(text, lines):
             yield start, end, None
         return
+    counted = not OTHER_BREAKS.search(text)
     for number, (start, end) in enumerate(lines, 1):
         s, e = _strip(text, start, end)
         if s < e:
-            yield s, e, number
+            yield s, e, number if counted else None
 
 
-def _segment_one(segmenter: Segmenter, layout: Layout, source: str, story: str, text: str,
-                 paras: list[tuple], sents: list[tuple]) -> None:
+def _segment_one(layout: Layout, source: str, story: str, text: str, paras: list[tuple], sents: list[tuple]) -> None:
     """Append the paragraph rows and sentence rows (without row_id) of one source, in column order.
     A paragraph's sentences depend on its body only (`layout`, read once per distinct body)."""
     index: LineIndex | None = None
-    for para, (start, end, number) in enumerate(_numbered_paragraphs(segmenter, text)):
+    for para, (start, end, number) in enumerate(_numbered_paragraphs(text)):
         if number is None and index is None:
             index = LineIndex(text)
         bullet = BULLET.match(text, start)
@@ -211,15 +204,10 @@ def _segment_one(segmenter: Segmenter, layout: Layout, source: str, story: str, 
         body = text[body_start:end]
         spans, is_heading = layout(body)
         is_bullet = bool(bullet)
-        if index is None:
-            paras.append((source, story, para, body_start, end, number, number, body, is_bullet, is_heading))
-            for sent, (s, e) in enumerate(spans):
-                s, e = body_start + s, body_start + e
-                sents.append((source, story, para, sent, s, e, number, number, text[s:e], is_bullet, is_heading))
-            continue
-        paras.append((source, story, para, body_start, end, index.line(body_start),
-                      index.end_line(body_start, end), body, is_bullet, is_heading))
+        at = body_start
+        line, end_line = (number, number) if index is None else (index.line(at), index.end_line(at, end))
+        paras.append((source, story, para, body_start, end, line, end_line, body, is_bullet, is_heading))
         for sent, (s, e) in enumerate(spans):
             s, e = body_start + s, body_start + e
-            sents.append((source, story, para, sent, s, e, index.line(s), index.end_line(s, e), text[s:e],
-                          is_bullet, is_heading))
+            line, end_line = (number, number) if index is None else (index.line(s), index.end_line(s, e))
+            sents.append((source, story, para, sent, s, e, line, end_line, text[s:e], is_bullet, is_heading))

@@ -97,10 +97,9 @@ class Rules:
 
 
 def _paragraph_rules(texts: list[str], rules: Rules, line_rule: Callable[[str], str | None],
-                     header_rule: Callable[[str], str | None] | None = None) -> list[str | None]:
+                     header_rule: Callable[[str], str | None]) -> list[str | None]:
     """The rule that makes each paragraph of one source chrome (None for article text); `line_rule` and
-    `header_rule` are the rules' own or memos of them."""
-    header_rule = header_rule or rules.header_rule
+    `header_rule` are memos of the rules' own."""
     found: list[str | None] = list(map(line_rule, texts))
     first = max(0, len(texts) - rules.tail_max_paragraphs - 1)  # a tail header sits near the end
     for i in range(first, len(texts)):
