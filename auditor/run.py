@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import threading
 import time
@@ -449,13 +450,60 @@ def _entries(folder: Path) -> set[str]:
 def _foreign(folder: Path) -> list[str]:
     """Entries of a run folder that an audit did not write ([] for our own or an empty folder).
 
-    A folder is ours when it holds the marker and only output files, or (written before the
-    marker existed) only output files, findings.json among them.
+    A folder is ours when it holds the marker and only output files (and the logs its marker names),
+    or (written before the marker existed) only output files, findings.json among them. This run's own
+    standard output or error redirected into it (`2> out/err`) is written by this audit too.
     """
     entries = _entries(folder)
+    entries -= _own_streams(folder, entries)
     if MARKER in entries or "findings.json" in entries:
-        return sorted(entries - OUTPUT_NAMES - {MARKER})
+        return sorted(entries - OUTPUT_NAMES - {MARKER} - _logs(folder))
     return sorted(entries)
+
+
+LOG_LINE = "log: "
+"""A marker line naming a file of the run folder that the audit's own output was redirected into."""
+
+
+def _own_streams(folder: Path, entries: set[str]) -> set[str]:
+    """The entries of `folder` that are this process's standard output or error (a shell redirection)."""
+    streams = set()
+    for fd in (1, 2):
+        with contextlib.suppress(OSError, ValueError):
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode):
+                streams.add((info.st_dev, info.st_ino))
+    if not streams:
+        return set()
+    own = set()
+    for name in entries:
+        with contextlib.suppress(OSError):
+            info = os.stat(folder / name, follow_symlinks=False)
+            if (info.st_dev, info.st_ino) in streams:
+                own.add(name)
+    return own
+
+
+def _logs(folder: Path) -> set[str]:
+    """The logs the folder's marker names (an earlier audit's redirected output, carried into its run)."""
+    try:
+        lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line[len(LOG_LINE):] for line in lines if line.startswith(LOG_LINE)}
+
+
+def _carry_own_streams(previous: Path, target: Path) -> None:
+    """Move this run's redirected output out of the folder just replaced into the new run folder (the
+    same file: the shell keeps writing it) and name it in the marker, so a later audit may replace it."""
+    if not previous.is_dir() or previous.is_symlink():
+        return
+    for name in sorted(_own_streams(previous, _entries(previous))):
+        if name in OUTPUT_NAMES or name == MARKER or (target / name).exists():
+            continue
+        (previous / name).rename(target / name)
+        with (target / MARKER).open("a", encoding="utf-8") as marker:
+            marker.write(f"{LOG_LINE}{name}\n")
 
 
 def _check_replaceable(out: Path) -> None:
@@ -759,6 +807,7 @@ def _swap(tmp: Path, out: Path) -> None:
         raise
     with contextlib.suppress(OSError):  # the run is in place; tidying up cannot fail it
         if previous is not None and previous.resolve() != target.resolve():
+            _carry_own_streams(previous, target)
             shutil.rmtree(previous, ignore_errors=True)
         _sweep(out, target)
 

@@ -562,3 +562,34 @@ def test_nothing_to_audit_exits_2(tmp_path):
     line = one_line_error(err)
     assert code == 2 and "nothing to audit: 2 inputs, all skipped" in line and "gate passed" not in out
     assert not (tmp_path / "out").exists()
+
+
+def test_the_runs_own_output_redirected_into_out_is_its_own(tmp_path):
+    """`auditor audit ... --out D 2> D/err`: the shell creates D/err before the audit starts; it is this run's
+    own standard error, not a file of the user's, so D is used, and err is carried into the new run folder
+    (the same file: the rest of the run's lines still land in it) and named in its marker; a later audit
+    replaces it with the rest. A user's file beside it is still refused."""
+    seeds = str(Path(__file__).resolve().parent.parent / "seeds")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def audit(*redirect: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "auditor.cli", "audit", seeds, "--out", str(out), "--format", "json"]
+        if not redirect:
+            return subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+        with (out / redirect[0]).open("w") as err:
+            return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=err, timeout=180, check=False)
+
+    assert audit("err").returncode == 0
+    assert (out / "findings.json").exists()
+    log = (out / "err").read_text()
+    assert log.startswith("[auditor] auditing 1 path") and log.rstrip().endswith(f"reports written to {out}")
+    assert "log: err" in (out / ".auditor-out").read_text()
+
+    assert audit().returncode == 0  # the earlier run's log is its own: replaced with the rest
+    assert not (out / "err").exists() and (out / "findings.json").exists()
+
+    (out.resolve() / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = audit("err")
+    assert refused.returncode == 2
+    assert (out / "notes.txt").read_text() == "mine" and "notes.txt" in (out / "err").read_text()
