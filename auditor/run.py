@@ -145,6 +145,30 @@ def audit(options: AuditOptions, log: Callable[[str], None] = _stderr,
     Raises OutputError (unusable --out, failed write), ConfigError, NothingToAudit or HistoryError
     with the previous outputs and the history as they were.
     """
+    with batch_collection():
+        return _audit(options, log, announce)
+
+
+BATCH_COLLECTION = (100_000, 20, 100)
+"""Thresholds of CPython's cyclic garbage collector while an audit runs (its defaults: 700, 10, 10).
+An audit builds millions of long-lived objects (rows, mentions, indexes) that are not garbage; with the
+defaults the collector walks them again at every full pass, a fifth of a 200,000-record feed's time (70 s,
+58 s with these). Cycles are still collected, less often; the peak memory is the same there."""
+
+
+@contextlib.contextmanager
+def batch_collection() -> Iterator[None]:
+    """BATCH_COLLECTION in this process (and the workers it forks) until the block ends."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*BATCH_COLLECTION)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+def _audit(options: AuditOptions, log: Callable[[str], None],
+           announce: Callable[[AuditResult], None] | None) -> AuditResult:
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     folders = plan_outputs(options, started)
     if options.db:

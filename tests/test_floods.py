@@ -579,3 +579,30 @@ def test_one_story_segmented_in_two_processes_gives_the_frames_of_one():
     for one, two in zip(alone, shared, strict=True):
         pd.testing.assert_frame_equal(one, two)
     assert alone[1]["is_boilerplate"].any() and (sources["status"] == "skipped").sum() == 1
+
+
+def test_an_audit_runs_with_the_batch_collector_thresholds_and_restores_them(tmp_path, monkeypatch):
+    """The cyclic collector runs its full passes rarely while an audit builds its millions of live objects
+    (BATCH_COLLECTION), in the analysis too; the thresholds are as before once the audit ends, also when it
+    fails (nothing to audit)."""
+    import gc
+
+    from auditor import run
+
+    seen: list[tuple[int, int, int]] = []
+    analyse = run.analyse
+
+    def recording(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(run, "analyse", recording)
+    before = gc.get_threshold()
+    assert before != run.BATCH_COLLECTION
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(flood_article(1), encoding="utf-8")
+    assert main(["audit", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--format", "json"]) == 0
+    assert seen == [run.BATCH_COLLECTION] and gc.get_threshold() == before
+    (tmp_path / "empty").mkdir()
+    assert main(["audit", str(tmp_path / "empty"), "--out", str(tmp_path / "out2")]) == 2
+    assert gc.get_threshold() == before

@@ -36,7 +36,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from ..corpus import Corpus, Disagreement, UnionFind, bounded_disagreements, candidates, related
 from ..language import languages_of
-from ..text import memo_by_text, vocabulary
+from ..text import vocabulary
 from .conflicts import MAX_RELATED
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
@@ -161,6 +161,12 @@ def _sentence_reader(lexicon: dict, min_length: int, stop: frozenset[str]) -> Ca
     none: tuple = ((), frozenset())
 
     @lru_cache(maxsize=65536)
+    def content_word(word: str) -> str:
+        """The word, lower-cased, when it is a content word of a name's context; "" when not."""
+        lowered = word.lower()
+        return lowered if not _capitalised(word) and len(word) > 2 and lowered not in stop else ""
+
+    @lru_cache(maxsize=65536)
     def read(text: str) -> tuple[tuple, frozenset[str]]:
         words = WORD.findall(text)
         if _title_case_words(words):
@@ -178,8 +184,7 @@ def _sentence_reader(lexicon: dict, min_length: int, stop: frozenset[str]) -> Ca
                 if len(word) < min_length:
                     continue
                 if context is None:
-                    context = frozenset(w.lower() for w in words if not _capitalised(w) and len(w) > 2
-                                        and w.lower() not in stop)
+                    context = frozenset(map(content_word, words)) - NOT_CONTENT
                 first = fold_word(POSSESSIVE.sub("", run[i - 1].group())) if i else ""
                 found.append((m.start(), m.start() + len(word), word, fold_word(word), first, title, initial,
                               title in places))
@@ -188,16 +193,24 @@ def _sentence_reader(lexicon: dict, min_length: int, stop: frozenset[str]) -> Ca
     return read
 
 
+NOT_CONTENT = frozenset({""})
+
+
 def _common_words(corpus: Corpus) -> dict[str, set[str]]:
     """Per story, every word its sources write in lower case (a capitalised one is then a common word)."""
     story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
     common: dict[str, set[str]] = defaultdict(set)
-    # no word spans two lines: read line by line, a line given again (wire copy) once
-    lower_words = memo_by_text(lambda line: frozenset(_plain(w) for w in set(WORD.findall(line)) if w[0].islower()))
+    read: dict[str, set[str]] = defaultdict(set)  # per story, the lines already read
+    # no word spans two lines: read line by line, a line given again (wire copy) once per story
     for source, text in corpus.texts.items():
         story = story_of.get(source)
-        if story is not None:
-            common[story].update(*map(lower_words, text.splitlines()))
+        if story is None:
+            continue
+        words, seen = common[story], read[story]
+        for line in text.splitlines():
+            if line not in seen:
+                seen.add(line)
+                words.update(_plain(w) for w in set(WORD.findall(line)) if w[0].islower())
     return common
 
 
@@ -261,6 +274,9 @@ class _Pair:
     shared_context: int
 
 
+NO_WORDS: frozenset[str] = frozenset()
+
+
 class _Spelling:
     """One folded spelling of a story and language, its mentions and what is compared of them (built once,
     not at every comparison: a spelling of a flood has thousands of mentions)."""
@@ -268,9 +284,15 @@ class _Spelling:
     def __init__(self, key: str, mentions: list[Mention]) -> None:
         self.key = key
         self.mentions = mentions
-        self.sources = frozenset(m.source for m in mentions)
-        self.firsts = frozenset(m.first for m in mentions if m.first)
-        self.titles = frozenset(m.title for m in mentions if m.title)
+        if len(mentions) == 1:  # most spellings of a flood: no generator to run
+            m = mentions[0]
+            self.sources = frozenset((m.source,))
+            self.firsts = frozenset((m.first,)) if m.first else NO_WORDS
+            self.titles = frozenset((m.title,)) if m.title else NO_WORDS
+        else:
+            self.sources = frozenset(m.source for m in mentions)
+            self.firsts = frozenset(m.first for m in mentions if m.first)
+            self.titles = frozenset(m.title for m in mentions if m.title)
         self._context: frozenset[str] | None = None
         self._by_source: dict[str, Mention] | None = None
 
@@ -328,10 +350,12 @@ def _deletions(word: str, depth: int) -> list[str]:
     n = len(word)
     level: dict[str, None] = {}
     if depth >= 1:
-        level = dict.fromkeys(word[:i] + word[i + 1:] for i in range(n))
+        level = dict.fromkeys([word[:i] + word[i + 1:] for i in range(n)])
         out.extend(level)
-    if depth >= 2:
-        level = dict.fromkeys(word[:i] + word[i + 1:j] + word[j + 1:] for i in range(n) for j in range(i + 1, n))
+    if depth >= 2:  # i < j deleted: the head before i, then word without i from i on, without j
+        level = dict.fromkeys([head + tail[:j] + tail[j + 1:]
+                               for i, (head, tail) in enumerate((word[:i], word[i + 1:]) for i in range(n))
+                               for j in range(n - i - 1)])
         out.extend(level)
     for _ in range(depth - 2):
         level = dict.fromkeys(w[:i] + w[i + 1:] for w in level for i in range(len(w)))
