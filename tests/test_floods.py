@@ -606,3 +606,29 @@ def test_an_audit_runs_with_the_batch_collector_thresholds_and_restores_them(tmp
     (tmp_path / "empty").mkdir()
     assert main(["audit", str(tmp_path / "empty"), "--out", str(tmp_path / "out2")]) == 2
     assert gc.get_threshold() == before
+
+
+def test_columns_by_groups_rows_as_groupby_does():
+    """`frames.columns_by` (runs of rows sliced) equals groupby(sort=False) on random frames: keys in order
+    of first appearance, interleaved and missing keys, object and string dtypes, values of their types."""
+    import random
+
+    from auditor.frames import columns_by
+
+    def by_groupby(frame: pd.DataFrame) -> dict:
+        arrays = {c: frame[c].to_numpy(dtype=object) for c in ("x", "t")}
+        return {k: {c: arrays[c][rows].tolist() for c in ("x", "t")}
+                for k, rows in frame.groupby("source", sort=False).indices.items()}
+
+    rng = random.Random(3)
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        keys = [rng.choice(["a", "b", "c", None]) for _ in range(n)]
+        if rng.random() < 0.5:
+            keys.sort(key=lambda k: (k is None, k or ""))
+        frame = pd.DataFrame({"source": pd.array(keys, dtype=rng.choice(["object", "string"])), "x": range(n),
+                              "t": [rng.choice(["u", "v"]) for _ in range(n)]})
+        grouped = columns_by(frame, "source", ["x", "t"])
+        expected = by_groupby(frame)
+        assert grouped == expected and list(grouped) == list(expected)
+        assert all(type(v) is int for g in grouped.values() for v in g["x"])
