@@ -6,6 +6,9 @@ these views group the rows once and hand out lists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -35,3 +38,19 @@ def columns_by(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[object
         else:
             groups[names[code]] = {c: [v for lo, hi in spans for v in values[c][lo:hi]] for c in columns}
     return groups
+
+
+def distinct_values(column: pd.Series) -> tuple[np.ndarray, list]:
+    """Each row's position in the list of the column's distinct values, and that list (in order of first
+    appearance): a check reads each distinct sentence once, then keeps the rows it needs (`keep[codes]`)."""
+    codes, uniques = pd.factorize(column)
+    return codes, list(uniques)
+
+
+def positions_where(column: pd.Series, wanted: Callable[[Any], object]) -> np.ndarray:
+    """The positions of the rows whose value is wanted, each distinct value tested once: most sentences of
+    a story repeat (wire copy) and most report nothing, so a check tests the texts, then walks the few rows
+    left."""
+    codes, values = distinct_values(column)
+    keep = np.fromiter((bool(wanted(v)) for v in values), dtype=bool, count=len(values))
+    return np.flatnonzero(keep[codes]) if len(values) else np.flatnonzero(np.zeros(len(column), dtype=bool))

@@ -632,3 +632,36 @@ def test_columns_by_groups_rows_as_groupby_does():
         expected = by_groupby(frame)
         assert grouped == expected and list(grouped) == list(expected)
         assert all(type(v) is int for g in grouped.values() for v in g["x"])
+
+
+def test_checks_reading_each_distinct_text_once_find_what_reading_every_row_finds(monkeypatch):
+    """garbled_text, repeated_word, unbalanced_punctuation and unattributed_allegation test each distinct
+    sentence or paragraph once and walk only the rows that may report something: their frames equal those
+    of walking every row, on the seeds, the regression stories and texts made to hit each signal (wire
+    copies of them too, a last sentence cut mid-word, a text in another language)."""
+    import numpy as np
+
+    from auditor.checks import allegation, garble, punctuation, repetition
+    from auditor.ingest import Source, finish_source, ingest, sources_frame
+    from auditor.language import with_languages
+    from auditor.prepare import prepare
+
+    here = Path(__file__).resolve().parent
+    made = ["The the council said it it would vote. with their data on Tuesday.",
+            "Officials said the mayor committed fraud and embezzled funds, “according to records.",
+            "The AIThe report (on spending was published by apnewsChanges and confidentialial staff.",
+            "A reporter filed the copy late in the evening and the desk approved it without a qwertzuiop",
+            "Die Stadt hat den neuen Haushalt am Dienstag nach einer langen Debatte beschlossen und gefeiert."]
+    rows = [finish_source(Source(source=f"m{i}", story="made", path="x", text=f"Headline here\n\n{t}\n"))
+            for i, t in enumerate(made * 2)]
+    sources = pd.concat([ingest([here.parent / "seeds", here / "stories"]), sources_frame(rows)], ignore_index=True)
+    sources = with_languages(sources)
+    names = {"garbled_text", "repeated_word", "unbalanced_punctuation", "unattributed_allegation"}
+    config = load_config()
+    read_once = prepare(sources, config, names)
+    for module in (garble, repetition, punctuation, allegation):
+        monkeypatch.setattr(module, "positions_where", lambda column, _wanted: np.arange(len(column)))
+    every_row = prepare(sources, config, names)
+    for name in names:
+        assert len(every_row.frames[name]) > 0, name
+        pd.testing.assert_frame_equal(read_once.frames[name], every_row.frames[name])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..frames import positions_where
 from ..language import english_sources
 from ..text import Prefiltered, memo_by_text
 
@@ -77,24 +78,33 @@ def _quoted(text: str) -> bool:
     return stripped[:1] in "\"“‘'" or bool(re.search(r"[\"“][^\"”]{20,}[\"”]", text))
 
 
+def _about_an_accusation(corpus: Corpus, lang: Language) -> tuple[set[str], set[str]]:
+    """The sources whose text says the story is about an accusation ("lawsuit", "investigation"), and
+    their stories (read only when a sentence asserts wrongdoing: most runs have none)."""
+    sources = {src for src, text in corpus.texts.items() if lang.context.search(text)}
+    story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
+    return sources, {story_of[src] for src in sources}
+
+
 def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate sentences asserting wrongdoing, with hedge and story features."""
     lang = language(corpus)
     s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
     s = s[s["source"].isin(english_sources(corpus.sources))]  # wrongdoing and hedge phrases are English
-    allegation_sources = {src for src, text in corpus.texts.items() if lang.context.search(text)}
-    story_of = dict(zip(corpus.sources["source"], corpus.sources["story"], strict=True))
-    allegation_stories = {story_of[src] for src in allegation_sources}
     rows = []
+    about: tuple[set[str], set[str]] | None = None
     wrongdoing_in = memo_by_text(lang.wrongdoing_in)  # a sentence given again (wire copy) is read once
-    previous = ("", -1, "")  # (source, paragraph, text) of the sentence before
-    for source, story, para, start, text in zip(s["source"], s["story"], s["para"], s["start"], s["text"],
-                                                strict=True):
-        before_this, previous = previous, (source, para, text)
+    sources, stories, paras, starts, texts = (s[c].tolist() for c in ("source", "story", "para", "start", "text"))
+    for k in positions_where(s["text"], wrongdoing_in).tolist():
+        source, story, para, start, text = sources[k], stories[k], paras[k], starts[k], texts[k]
+        before_this = (sources[k - 1], paras[k - 1], texts[k - 1]) if k else ("", -1, "")  # the sentence before
         match = wrongdoing_in(text)
         if not match:
             continue
         window = f"{_before(before_this, source, para, lang)} {text}"
+        if about is None:  # the first candidate: which sources and stories are about an accusation
+            about = _about_an_accusation(corpus, lang)
+        allegation_sources, allegation_stories = about
         rows.append({
             "source": source, "story": story, "start": start, "end": start + len(text), "subkind": "assertion",
             "related": [], "note": match.group(),

@@ -25,10 +25,12 @@ tokens among a sentence's checked tokens), longest_unknown, english_share (the s
 English function words, 0 for a source detected in another language: the suite skips it). A sentence of
 some length without a single English function word is not looked at (a quotation in another language).
 
-Cost is linear in the sentence length: words are found by one scan, a word longer than
-MAX_TOKEN_CHARS is not examined for glued words (no news word is that long; a flood of letters
-must not cost the square of its length), and the words around a stray stop or a capitalized
-function word are looked for in a window of WINDOW_CHARS characters, never in the whole prefix.
+Each distinct sentence is read once; only those with something to report are walked row by row (a
+source's English share is computed for their sources alone). Cost is linear in the sentence length:
+words are found by one scan, a word longer than MAX_TOKEN_CHARS is not examined for glued words (no
+news word is that long; a flood of letters must not cost the square of its length), and the words
+around a stray stop or a capitalized function word are looked for in a window of WINDOW_CHARS
+characters, never in the whole prefix.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..frames import positions_where
 from ..language import english_sources
 from ..segment import DEFAULT_ABBREVIATIONS, Segmenter
 from ..text import default_vocabulary, memo_by_text
@@ -276,17 +279,25 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     abbreviations = frozenset(corpus.config.lexicons.get("abbreviations", {}).get("abbreviations", []))
     segmenter = Segmenter(abbreviations or DEFAULT_ABBREVIATIONS)
     chrome = Rules.from_lexicon(corpus.config.lexicons.get("boilerplate", {}))
-    s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
+    # a sentence given again (wire copy, a story's sources) is read once
     glued_of = memo_by_text(lambda text: tuple(run_together_tokens(text, vocab)))
+    spans_of = memo_by_text(lambda text: tuple(chrome.inline_spans(text)))
+    fixed_of = memo_by_text(lambda text, english: _fixed_signals(text, vocab, segmenter, english))
+    nonwords_of = memo_by_text(lambda text, at_end: nonwords(_blank(_untruncated(text, at_end), spans_of(text))))
+
+    def quiet(text: str) -> bool:
+        """Nothing to report in this sentence, whatever its source: no glued token, no signal even with the
+        English ones, no unknown word, whether it ends its text or not."""
+        return (not glued_of(text) and not fixed_of(text, True) and not nonwords_of(text, False)[0]
+                and (CLOSED.search(text) is not None or not nonwords_of(text, True)[0]))
+
+    s = corpus.sentences[~corpus.sentences["is_boilerplate"]]
+    s = s.iloc[positions_where(s["text"], lambda text: not quiet(text))]
     glued = [glued_of(text) for text in s["text"]]
     counts = _story_token_counts(s, glued)
     english = english_sources(corpus.sources)  # another detected language: no English signal, no non-word
-    shares = {src: english_share(text) if src in english else 0.0 for src, text in corpus.texts.items()}
-    # a sentence given again (wire copy, a story's sources) is read once
-    spans_of = memo_by_text(lambda text: tuple(chrome.inline_spans(text)))
-    fixed_of = memo_by_text(lambda text, english: _fixed_signals(text, vocab, segmenter, english))
-    ends = {src: len(text.rstrip()) for src, text in corpus.texts.items()}  # where each text stops
-    nonwords_of = memo_by_text(lambda text, at_end: nonwords(_blank(_untruncated(text, at_end), spans_of(text))))
+    shares = {src: english_share(corpus.texts[src]) if src in english else 0.0 for src in set(s["source"])}
+    ends = {src: len(corpus.texts[src].rstrip()) for src in shares}  # where each text stops
     rows = []
     words: dict[tuple[str, int], list[tuple[int, int, list[str], float]]] = defaultdict(list)
     for source, story, para, start, text, tokens in zip(s["source"], s["story"], s["para"], s["start"], s["text"],

@@ -13,6 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..frames import positions_where
+from ..text import memo_by_text
 
 PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "«": "»"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
@@ -77,13 +79,14 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     limit = int(corpus.config.check("unbalanced_punctuation").get("max_evidence_chars", 80))
     p = corpus.paragraphs
     rows = []
-    texts, sources = p["text"].tolist(), p["source"].tolist()
-    for k, (source, story, start) in enumerate(zip(sources, p["story"].tolist(), p["start"].tolist(), strict=True)):
-        text = texts[k]
+    texts, sources, stories, starts = (p[c].tolist() for c in ("text", "source", "story", "start"))
+    marks_of = memo_by_text(lambda text: tuple(scan(text)))  # a paragraph given again (wire copy) is read once
+    for k in positions_where(p["text"], marks_of).tolist():
+        source, story, start, text = sources[k], stories[k], starts[k], texts[k]
         last = k + 1 >= len(texts) or sources[k + 1] != source
         nxt = "" if last else texts[k + 1]
         cut_off = last and not text.rstrip().endswith(ENDINGS)  # the text stops mid-sentence: it was cut
-        for offset, mark, problem in scan(text):
+        for offset, mark, problem in marks_of(text):
             end = _evidence_end(text, offset, limit) if problem == "unclosed" else offset + 1
             s = max(0, offset - 30) if problem == "unopened" else offset
             rows.append({

@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..frames import positions_where
 from ..text import memo_by_text
 
 DOUBLED = re.compile(r"\b([^\W\d_]+)([ \t]+)(\1)\b", re.IGNORECASE)
@@ -20,6 +21,7 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     """Candidate doubled words in every sentence."""
     s = corpus.sentences
     doubles_of = memo_by_text(_doubles)  # a sentence given again (wire copy) is read once
+    s = s.iloc[positions_where(s["text"], DOUBLED.search)]  # each distinct sentence tested once
     rows = []
     for source, story, start, text in zip(s["source"], s["story"], s["start"], s["text"], strict=True):
         for at, end, word, again in doubles_of(text):
