@@ -13,13 +13,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .checks.allegation import language
 from .checks.conflicts import corroboration
 from .checks.duplicates import normalize
 from .corpus import Corpus, UnionFind
-from .text import memo_by_text
+from .frames import distinct_values
 
 MAX_SYNDICATED_LISTED = 20
 """Sources of a source's group listed by name in scores.json; the rest are counted (syndicated_count)."""
@@ -48,12 +49,12 @@ def _sentence_keys(sents: pd.DataFrame, min_words: int) -> tuple[dict[str, set[i
     """Per source, the hashes of its long enough non-boilerplate sentences (normalized); and its story."""
     sents = sents[~sents["is_boilerplate"]]
     keys: dict[str, set[int]] = defaultdict(set)
-    story_of: dict[str, str] = {}
-    for source, story, text in zip(sents["source"], sents["story"], sents["text"], strict=True):
-        norm = normalize(text)
-        story_of[source] = story
-        if norm.count(" ") + 1 >= min_words:
-            keys[source].add(hash(norm))
+    story_of = dict(zip(sents["source"], sents["story"], strict=True))
+    codes, texts = distinct_values(sents["text"])  # a sentence given again (wire copy) is read once
+    hashes = [hash(norm) if norm.count(" ") + 1 >= min_words else None for norm in map(normalize, texts)]
+    for source, code in zip(sents["source"], codes.tolist(), strict=True):
+        if (key := hashes[code]) is not None:
+            keys[source].add(key)
     return keys, story_of
 
 
@@ -223,13 +224,16 @@ def _attribution(corpus: Corpus) -> dict[str, dict]:
     s = corpus.sentences
     keep = s[~s["is_boilerplate"] & ~s["is_heading"]]
     counts: dict[str, dict] = {src: {"sentences": 0, "attributed_sentences": 0} for src in corpus.texts}
-    attributed = memo_by_text(lambda text: None if len(text.split()) < 6 else bool(lang.cues.search(text)))
-    for source, text in zip(keep["source"], keep["text"], strict=True):
-        found = attributed(text)  # a sentence given again (wire copy) is read once
-        if found is None:
-            continue
-        counts[source]["sentences"] += 1
-        counts[source]["attributed_sentences"] += found
+    codes, texts = distinct_values(keep["text"])  # a sentence given again (wire copy) is read once
+    found = [None if len(text.split()) < 6 else bool(lang.cues.search(text)) for text in texts]
+    counted = np.array([f is not None for f in found], dtype=bool)[codes]
+    attributed = np.array([bool(f) for f in found], dtype=bool)[codes]
+    by_source, sources = distinct_values(keep["source"])
+    n_counted = np.bincount(by_source, weights=counted, minlength=len(sources)).astype(int).tolist()
+    n_attributed = np.bincount(by_source, weights=attributed, minlength=len(sources)).astype(int).tolist()
+    for source, n, a in zip(sources, n_counted, n_attributed, strict=True):
+        counts[source]["sentences"] += n
+        counts[source]["attributed_sentences"] += a
     return counts
 
 
