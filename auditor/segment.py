@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .config import Config
@@ -141,7 +142,7 @@ def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[
     paras: list[tuple] = []
     sents: list[tuple] = []
     audited = sources[sources["status"] == "audited"]
-    layout = memo_by_text(lambda body: (tuple(segmenter.sentences(body, 0, len(body))), _is_heading(body)))
+    layout = memo_by_text(lambda body: _layout(segmenter, body))
     for source, story, text in zip(audited["source"], audited["story"], audited["text"], strict=True):
         _segment_one(layout, source, story, text, paras, sents)
     sents = [(i, *row) for i, row in enumerate(sents)]  # row_id: the sentence's number in the run
@@ -152,11 +153,18 @@ def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[
     return frames
 
 
+TEXT_COLUMNS = frozenset({"source", "story", "text"})
+
+
 def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
-    """A frame from row tuples (tuples, not dicts: a flood has millions of rows)."""
+    """A frame from row tuples (tuples, not dicts: a flood has millions of rows). Text columns are built as
+    Python objects from the start: inferred, they would be copied into Arrow strings and back, and each
+    copy of a repeated sentence would become a string of its own."""
     if not rows:
         return pd.DataFrame([], columns=columns)
-    return pd.DataFrame.from_records(rows, columns=columns)
+    data = {name: pd.Series(np.array(values, dtype=object), dtype=object, copy=False) if name in TEXT_COLUMNS
+            else pd.Series(values) for name, values in zip(columns, zip(*rows, strict=True), strict=True)}
+    return pd.DataFrame(data, copy=False)
 
 
 def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -168,8 +176,15 @@ def plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-Layout = Callable[[str], tuple[tuple[tuple[int, int], ...], bool]]
-"""A paragraph body -> (its sentences' (start, end) relative to it, whether it is a heading)."""
+Layout = Callable[[str], tuple[tuple[tuple[int, int], ...], bool, tuple[str, ...], str]]
+"""A paragraph body -> (its sentences' (start, end) relative to it, whether it is a heading, the sentences'
+texts, the body): read once per distinct body, and every copy of a body or sentence is then one string
+object (wire copies: hashed once by the checks' memos, pickled once between processes, stored once)."""
+
+
+def _layout(segmenter: Segmenter, body: str) -> tuple[tuple[tuple[int, int], ...], bool, tuple[str, ...], str]:
+    spans = tuple(segmenter.sentences(body, 0, len(body)))
+    return spans, _is_heading(body), tuple(body[s:e] for s, e in spans), body
 
 
 OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -201,13 +216,12 @@ def _segment_one(layout: Layout, source: str, story: str, text: str, paras: list
             index = LineIndex(text)
         bullet = BULLET.match(text, start)
         body_start = bullet.end() if bullet and bullet.end() < end else start
-        body = text[body_start:end]
-        spans, is_heading = layout(body)
+        spans, is_heading, sentence_texts, body = layout(text[body_start:end])
         is_bullet = bool(bullet)
         at = body_start
         line, end_line = (number, number) if index is None else (index.line(at), index.end_line(at, end))
         paras.append((source, story, para, body_start, end, line, end_line, body, is_bullet, is_heading))
-        for sent, (s, e) in enumerate(spans):
+        for sent, ((s, e), sentence) in enumerate(zip(spans, sentence_texts, strict=True)):
             s, e = body_start + s, body_start + e
             line, end_line = (number, number) if index is None else (index.line(s), index.end_line(s, e))
-            sents.append((source, story, para, sent, s, e, line, end_line, text[s:e], is_bullet, is_heading))
+            sents.append((source, story, para, sent, s, e, line, end_line, sentence, is_bullet, is_heading))

@@ -84,3 +84,22 @@ def test_line_numbers_counted_from_lines_are_those_of_the_line_index():
                                                       frame["end_line"], strict=True):
             index = LineIndex(texts[int(source[1:])])
             assert (line, end_line) == (index.line(start), index.end_line(start, end)), (source, start)
+
+
+def test_every_copy_of_a_paragraph_and_of_its_sentences_is_one_string_object():
+    """Wire copies repeat paragraphs: each distinct body and sentence is one str in the frames (hashed once
+    by the checks' memos, pickled once between processes), with the text and offsets of each copy."""
+    from auditor.ingest import Source, finish_source, sources_frame
+    from auditor.segment import segment
+
+    shared = "The council approved the budget. Spending rises this year."
+    texts = {"a": f"Headline one\n\n{shared}\n", "b": f"Other headline\n\n{shared}\n\nOwn line here."}
+    rows = [finish_source(Source(source=k, story="s", path="x", text=t)) for k, t in texts.items()]
+    paragraphs, sentences = segment(sources_frame(rows))
+    bodies = paragraphs[paragraphs["text"] == shared]["text"].tolist()
+    assert len(bodies) == 2 and bodies[0] is bodies[1]
+    first = sentences[sentences["text"] == "The council approved the budget."]
+    assert len(first) == 2 and first["text"].iloc[0] is first["text"].iloc[1]
+    for src, start, end, text in zip(sentences["source"], sentences["start"], sentences["end"], sentences["text"],
+                                     strict=True):
+        assert texts[src][start:end] == text
