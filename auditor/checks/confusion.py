@@ -155,8 +155,8 @@ def _story_match(o: Occurrence, slots: dict[str, Slots], defined: dict[str, tupl
     return None
 
 
-def _word_before(o: Occurrence) -> str:
-    m = re.search(r"([^\W_][\w’'-]*)[ \t]+$", o.sentence[: o.start - o.sent_start])
+def _word_before(sentence: str, at: int) -> str:
+    m = re.search(r"([^\W_][\w’'-]*)[ \t]+$", sentence[:at])
     return m.group(1).lower() if m else ""
 
 
@@ -180,20 +180,21 @@ def _sentence_stems(sentence: str) -> frozenset[str]:
     return frozenset(stem(w) for w in WORD.findall(sentence))
 
 
-def _lexicon_margin(o: Occurrence, pairs: dict[str, list[Pair]]) -> tuple[str | None, int]:
-    """(the other term, context hits of its meaning minus the written term's), best pair first.
+def _lexicon_margin(term: str, sentence: str, at: int, pairs: dict[str, list[Pair]]) -> tuple[str | None, int]:
+    """(the other term, context hits of its meaning minus the written term's), best pair first, for the term
+    written at `at` in the sentence.
 
     `contexts` words count anywhere in the sentence; `before` words (right before the term, as in
     "will effect", "the affect") count double.
     """
-    if o.term not in pairs:
+    if term not in pairs:
         return None, 0
-    words = _sentence_stems(o.sentence)
-    previous = _word_before(o)
+    words = _sentence_stems(sentence)
+    previous = _word_before(sentence, at)
     best: tuple[str | None, int] = (None, 0)
-    for pair in pairs[o.term]:
-        other = pair.terms[1] if o.term == pair.terms[0] else pair.terms[0]
-        own = len(words & pair.contexts[o.term]) + 2 * (previous in pair.before.get(o.term, []))
+    for pair in pairs[term]:
+        other = pair.terms[1] if term == pair.terms[0] else pair.terms[0]
+        own = len(words & pair.contexts[term]) + 2 * (previous in pair.before.get(term, []))
         alt = len(words & pair.contexts[other]) + 2 * (previous in pair.before.get(other, []))
         if alt - own > best[1]:
             best = (other, alt - own)
@@ -231,6 +232,8 @@ def detect(corpus: Corpus) -> pd.DataFrame:
     english = english_sources(corpus.sources)  # the lexicon's pairs are English words
     by_story = _by_story(corpus.sentences[~corpus.sentences["is_boilerplate"]])
     rows = []
+    # a sentence given again (wire copy) has the same margin at the same place
+    margin_of = memo_by_text(lambda term, sentence, at: _lexicon_margin(term, sentence, at, pairs))
     for story in sorted(by_story):
         group = by_story[story]
         occurrences = _occurrences(group) + _lexicon_words([r for r in group if r[0] in english], words)
@@ -240,7 +243,8 @@ def detect(corpus: Corpus) -> pd.DataFrame:
         for o in occurrences:
             if o.term in defined[o.source]:
                 continue
-            row = _candidate(o, slots, defined[o.source], together, pairs, cfg)
+            margin = margin_of(o.term, o.sentence, o.start - o.sent_start)
+            row = _candidate(o, slots, defined[o.source], together, margin, cfg)
             if row:
                 rows.append(row)
     return candidates(rows, ["term", "intended", "lexicon_margin", "story_match"])
@@ -254,9 +258,9 @@ def _together(occurrences: list[Occurrence]) -> set[tuple[str, str]]:
     return {(a, b) for terms in by_sentence.values() if len(terms) > 1 for a in terms for b in terms if a != b}
 
 
-def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: set, pairs: dict[str, list[Pair]],
-               cfg: dict) -> dict | None:
-    lex_term, margin = _lexicon_margin(o, pairs)
+def _candidate(o: Occurrence, slots: dict[str, Slots], defined: dict, together: set,
+               lexicon: tuple[str | None, int], cfg: dict) -> dict | None:
+    lex_term, margin = lexicon
     story = _story_match(o, slots, defined, together, cfg) if ACRONYM.fullmatch(o.term) else None
     if not story and margin <= 0:
         return None
