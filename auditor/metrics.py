@@ -21,6 +21,7 @@ from .checks.conflicts import corroboration
 from .checks.duplicates import normalize
 from .corpus import Corpus, UnionFind
 from .frames import distinct_values
+from .text import memo_by_text
 
 MAX_SYNDICATED_LISTED = 20
 """Sources of a source's group listed by name in scores.json; the rest are counted (syndicated_count)."""
@@ -194,6 +195,10 @@ class _BucketIndex:
             self.removed[token] = 0
 
 
+BLANK_LINES = re.compile(r"\n\s*\n")
+"""Where a text's blocks part: a named-source pattern does not match across a paragraph break."""
+
+
 def _compile(patterns: list[str], flags: int = 0) -> list[re.Pattern]:
     return [re.compile(p, flags) for p in patterns]
 
@@ -205,6 +210,8 @@ def _transparency(corpus: Corpus) -> dict[str, dict]:
     src = corpus.sources
     published = dict(zip(src["source"], src["published"], strict=True))  # dicts: no pandas lookup per source
     outlets = dict(zip(src["source"], src["outlet"], strict=True)) if "outlet" in src.columns else {}
+    # a named source is named within a block of text between blank lines (a paragraph): read once per block
+    named_in = memo_by_text(lambda block: any(p.search(block) for p in named))
     out = {}
     for source, text in corpus.texts.items():
         lines = [ln.strip(" -•*\t") for ln in text.splitlines() if ln.strip()]
@@ -214,7 +221,7 @@ def _transparency(corpus: Corpus) -> dict[str, dict]:
         out[source] = {
             "dateline": bool(date) and pd.notna(date),
             "byline": any(p.search(edges) for p in bylines) or (isinstance(outlet, str) and bool(outlet)),
-            "named_sources": any(p.search(text) for p in named),
+            "named_sources": any(map(named_in, BLANK_LINES.split(text))),
         }
     return out
 

@@ -88,3 +88,24 @@ def test_syndicated_copies_count_as_one_voice(tmp_path):
     scores = scores_of(tmp_path, {"wire": WIRE, "copy": copy, "partner": PARTNER})
     assert scores["wire"]["syndicated_with"] == ["copy"]
     assert "syndicated_with" not in scores["partner"]
+
+
+def test_a_named_source_is_read_within_a_paragraph_never_across_a_break():
+    """"told" closing one paragraph and a capitalised word opening the next are no named source; the same
+    words inside one paragraph, wrapped over two lines, are."""
+    import pandas as pd
+
+    from auditor.config import load_config
+    from auditor.corpus import Corpus
+    from auditor.ingest import Source, finish_source, sources_frame
+    from auditor.metrics import _transparency
+
+    texts = {"across": "The mayor was not told\n\nThe budget passed on Tuesday after a debate.\n",
+             "wrapped": "The figures were confirmed, the mayor told\nThe Herald on Tuesday after a debate.\n",
+             "plain": "The mayor told The Herald the budget passed.\n"}
+    rows = [finish_source(Source(source=k, story="s", path="x", text=t)) for k, t in texts.items()]
+    sources = sources_frame(rows)
+    corpus = Corpus(config=load_config(), sources=sources, paragraphs=pd.DataFrame(), sentences=pd.DataFrame(),
+                    texts=dict(zip(sources["source"], sources["text"], strict=True)))
+    named = {src: m["named_sources"] for src, m in _transparency(corpus).items()}
+    assert named == {"across": False, "wrapped": True, "plain": True}
