@@ -408,6 +408,7 @@ def test_a_one_megabyte_token_is_audited_in_under_a_minute():
     for token in ("a" * 1_000_000, "aB" * 500_000):
         started = time.perf_counter()
         audit_texts({"a": f"Flood\n\n{token}\n", "b": ARTICLE}, load_config())
+        print(f"1 MB token {token[:2]}...: {time.perf_counter() - started:.1f} s")
         assert time.perf_counter() - started < 60
 
 
@@ -418,14 +419,13 @@ def test_20000_files_in_one_story_are_audited_in_under_a_minute(tmp_path):
     folder.mkdir()
     for i in range(20_000):
         (folder / f"a{i:06d}.txt").write_text(flood_article(i), encoding="utf-8")
-    assert _timed_audit(folder, tmp_path / "out", 60) < 60
+    elapsed = _timed_audit(folder, tmp_path / "out", 60)
+    print(f"20,000 files: {elapsed:.1f} s")
+    assert elapsed < 60
 
 
 @pytest.mark.slow
 @NEEDS_SLOW
-@pytest.mark.xfail(reason="linear but not under a minute: 64-70 s here, 2.3 GB (ingest 8 s, read in parts by two "
-                          "workers; segmentation and chrome marks 7.6 s, in halves on two; claims and detectors 40 s on "
-                          "two; validation, scores and outputs about 10 s in one)", strict=False)
 def test_a_200000_record_jsonl_is_audited_in_under_a_minute(tmp_path):
     folder = tmp_path / "feed"
     folder.mkdir()
@@ -433,6 +433,7 @@ def test_a_200000_record_jsonl_is_audited_in_under_a_minute(tmp_path):
         for i in range(200_000):
             fh.write(json.dumps({"id": f"r{i}", "text": flood_article(i)}) + "\n")
     elapsed = _timed_audit(folder, tmp_path / "out", 300)
+    print(f"200,000 records: {elapsed:.1f} s")
     assert elapsed < 60, f"{elapsed:.1f} s"
 
 
