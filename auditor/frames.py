@@ -43,7 +43,7 @@ def columns_by(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[object
 def distinct_values(column: pd.Series) -> tuple[np.ndarray, list]:
     """Each row's position in the list of the column's distinct values, and that list (in order of first
     appearance): a check reads each distinct sentence once, then keeps the rows it needs (`keep[codes]`)."""
-    codes, uniques = pd.factorize(column)
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)  # missing values are one value (NaN)
     return codes, list(uniques)
 
 
@@ -53,4 +53,4 @@ def positions_where(column: pd.Series, wanted: Callable[[Any], object]) -> np.nd
     left."""
     codes, values = distinct_values(column)
     keep = np.fromiter((bool(wanted(v)) for v in values), dtype=bool, count=len(values))
-    return np.flatnonzero(keep[codes]) if len(values) else np.flatnonzero(np.zeros(len(column), dtype=bool))
+    return np.flatnonzero(keep[codes])

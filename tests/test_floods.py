@@ -666,3 +666,26 @@ def test_checks_reading_each_distinct_text_once_find_what_reading_every_row_find
     for name in names:
         assert len(every_row.frames[name]) > 0, name
         pd.testing.assert_frame_equal(read_once.frames[name], every_row.frames[name])
+
+
+def test_positions_where_tests_each_distinct_value_once_and_keeps_the_rows_of_those_wanted():
+    """The rows `frames.positions_where` keeps are those a row-by-row test keeps, each distinct value tested
+    once (empty columns and a missing value included)."""
+    import random
+
+    from auditor.frames import positions_where
+
+    rng = random.Random(5)
+    for _ in range(200):
+        values = [rng.choice(["a", "bb", "ccc", "dddd"]) for _ in range(rng.randint(0, 30))]
+        tested: list[str] = []
+
+        def wanted(value: str, tested: list[str] = tested) -> bool:
+            tested.append(value)
+            return len(value) % 2 == 0
+
+        kept = positions_where(pd.Series(values, dtype=object), wanted).tolist()
+        assert kept == [i for i, v in enumerate(values) if len(v) % 2 == 0]
+        assert sorted(tested) == sorted(set(values))
+    column = pd.Series(["x", float("nan"), "x"], dtype=object)
+    assert positions_where(column, lambda v: v != v).tolist() == [1]

@@ -352,10 +352,8 @@ def _deletions(word: str, depth: int) -> list[str]:
     if depth >= 1:
         level = dict.fromkeys([word[:i] + word[i + 1:] for i in range(n)])
         out.extend(level)
-    if depth >= 2:  # i < j deleted: the head before i, then word without i from i on, without j
-        level = dict.fromkeys([head + tail[:j] + tail[j + 1:]
-                               for i, (head, tail) in enumerate((word[:i], word[i + 1:]) for i in range(n))
-                               for j in range(n - i - 1)])
+    if depth >= 2:
+        level = dict.fromkeys([word[:i] + word[i + 1:j] + word[j + 1:] for i in range(n) for j in range(i + 1, n)])
         out.extend(level)
     for _ in range(depth - 2):
         level = dict.fromkeys(w[:i] + w[i + 1:] for w in level for i in range(len(w)))
