@@ -22,11 +22,9 @@ def columns_by(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[object
     if frame.empty:
         return {}
     codes, uniques = pd.factorize(frame[key])  # a missing key is -1
-    cuts = (np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()
-    starts, ends = [0, *cuts], [*cuts, len(codes)]
     runs: dict[int, list[tuple[int, int]]] = {}
-    for code, lo, hi in zip(codes[starts].tolist(), starts, ends, strict=True):
-        if code >= 0:
+    for lo, hi in _runs(codes):
+        if (code := int(codes[lo])) >= 0:
             runs.setdefault(code, []).append((lo, hi))
     names = list(uniques)  # indexing a pandas array value by value is slow
     values = {c: frame[c].to_numpy(dtype=object).tolist() for c in columns}
@@ -38,6 +36,16 @@ def columns_by(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[object
         else:
             groups[names[code]] = {c: [v for lo, hi in spans for v in values[c][lo:hi]] for c in columns}
     return groups
+
+
+def row_runs(column: pd.Series) -> list[tuple[int, int]]:
+    """(start, end) positions of each run of equal values, in order (a source's rows, held together)."""
+    return _runs(pd.factorize(column, use_na_sentinel=False)[0])
+
+
+def _runs(codes: np.ndarray) -> list[tuple[int, int]]:
+    cuts = (np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()
+    return list(zip([0, *cuts], [*cuts, len(codes)], strict=True)) if len(codes) else []
 
 
 def distinct_values(column: pd.Series) -> tuple[np.ndarray, list]:

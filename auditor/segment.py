@@ -146,7 +146,7 @@ def segment(sources: pd.DataFrame, segmenter: Segmenter | None = None) -> tuple[
     for source, story, text in zip(audited["source"], audited["story"], audited["text"], strict=True):
         _segment_one(layout, source, story, text, paras, sents)
     sents = [(i, *row) for i, row in enumerate(sents)]  # row_id: the sentence's number in the run
-    frames = (plain_strings(_frame(paras, PARA_COLUMNS)), plain_strings(_frame(sents, SENT_COLUMNS)))
+    frames = (_frame(paras, PARA_COLUMNS), _frame(sents, SENT_COLUMNS))
     for frame in frames:  # every stage may rely on the chrome columns: nothing is chrome until marked
         frame["is_boilerplate"] = pd.Series(False, index=frame.index, dtype=bool)
         frame["boilerplate_rule"] = pd.Series(None, index=frame.index, dtype=object)
@@ -161,7 +161,7 @@ def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
     Python objects from the start: inferred, they would be copied into Arrow strings and back, and each
     copy of a repeated sentence would become a string of its own."""
     if not rows:
-        return pd.DataFrame([], columns=columns)
+        return plain_strings(pd.DataFrame([], columns=columns))
     data = {name: pd.Series(np.array(values, dtype=object), dtype=object, copy=False) if name in TEXT_COLUMNS
             else pd.Series(values) for name, values in zip(columns, zip(*rows, strict=True), strict=True)}
     return pd.DataFrame(data, copy=False)

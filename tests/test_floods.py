@@ -689,3 +689,22 @@ def test_positions_where_tests_each_distinct_value_once_and_keeps_the_rows_of_th
         assert sorted(tested) == sorted(set(values))
     column = pd.Series(["x", float("nan"), "x"], dtype=object)
     assert positions_where(column, lambda v: v != v).tolist() == [1]
+
+
+def test_row_runs_are_the_runs_of_equal_values():
+    """`frames.row_runs` gives the (start, end) of each run of equal consecutive values, as itertools.groupby
+    reads them (a value seen again later starts a new run; a missing value is a value)."""
+    import itertools
+    import random
+
+    from auditor.frames import row_runs
+
+    rng = random.Random(9)
+    for _ in range(200):
+        values = [rng.choice(["a", "b", None]) for _ in range(rng.randint(0, 20))]
+        expected, at = [], 0
+        for _key, group in itertools.groupby(values):
+            n = len(list(group))
+            expected.append((at, at + n))
+            at += n
+        assert row_runs(pd.Series(values, dtype=object)) == expected

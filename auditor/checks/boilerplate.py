@@ -27,6 +27,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from ..corpus import Corpus, candidates
+from ..frames import row_runs
 from ..text import Prefiltered, anchored_at_start, memo_by_text
 
 
@@ -119,12 +120,9 @@ def mark(paragraphs: pd.DataFrame, sentences: pd.DataFrame, lexicon: dict) -> No
     line_rule = memo_by_text(rules.line_rule)  # a paragraph given again (wire copy) is read once
     header_rule = memo_by_text(rules.header_rule)
     found: list[str | None] = []
-    sources, texts = paragraphs["source"].tolist(), paragraphs["text"].tolist()
-    start = 0
-    for end in range(1, len(sources) + 1):  # paragraphs of a source are contiguous
-        if end == len(sources) or sources[end] != sources[start]:
-            found.extend(_paragraph_rules(texts[start:end], rules, line_rule, header_rule))
-            start = end
+    texts = paragraphs["text"].tolist()
+    for start, end in row_runs(paragraphs["source"]):  # paragraphs of a source are contiguous
+        found.extend(_paragraph_rules(texts[start:end], rules, line_rule, header_rule))
     paragraphs["boilerplate_rule"] = pd.Series(found, index=paragraphs.index, dtype=object)
     short = paragraphs["text"].str.len() <= rules.mark_max_chars
     paragraphs["is_boilerplate"] = (paragraphs["boilerplate_rule"].notna() & short).astype(bool)
